@@ -1,0 +1,66 @@
+// Dispatches `session-lens <subcommand>`; each subcommand module is loaded only when it is used.
+import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
+import { CliIo, Subcommand, UsageError } from './io';
+
+interface SubcommandEntry {
+  summary: string;
+  load: () => Promise<Subcommand>;
+}
+
+const subcommands: Record<string, SubcommandEntry> = {
+  decode: {
+    summary: 'Decode and verify session cookies (express-session, cookie-session, iron, JWT, Auth.js, Flask, Django, Rails, ...).',
+    load: async () => (await import('./decode')).decode,
+  },
+  sessions: {
+    summary: 'List the sessions in a Redis store (--redis URL) or a Node process\'s memory store (--inspect HOST:PORT).',
+    load: async () => (await import('./sessions')).sessions,
+  },
+  lint: {
+    summary: 'Find insecure session configuration in JavaScript and TypeScript files.',
+    load: async () => (await import('./lint')).lint,
+  },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(subcommands).map((n) => n.length));
+  const lines = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(width)}  ${s.summary}`);
+  return [
+    'Usage: session-lens <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  --help     Show this help, or a command\'s help with `session-lens <command> --help`.',
+    '  --version  Print the version.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first.startsWith('-')) {
+      const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } }, strict: true });
+      if (values.version) { io.stdout(`${version}\n`); return 0; }
+      if (values.help) { io.stdout(usage()); return 0; }
+      throw new UsageError('missing command; run `session-lens --help` for the list');
+    }
+    const entry = Object.hasOwn(subcommands, first) ? subcommands[first] : undefined;
+    if (!entry) throw new UsageError(`unknown command '${first}'; run \`session-lens --help\` for the list`);
+    return await (await entry.load())(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      io.stderr(`session-lens: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

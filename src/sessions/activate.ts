@@ -1,0 +1,7 @@
+import * as vscode from 'vscode';
+import { Log } from '../common/log';
+
+/** Registers the sessions feature's commands and providers. */
+export function activateSessionsView(_context: vscode.ExtensionContext, _log: Log, _testHooks: Map<string, unknown>): void {
+  // Filled in by the feature.
+}

@@ -1,0 +1,150 @@
+// Runs the extension-host suite inside a real VS Code: code-server from npm, opened in Debian's headless
+// Chromium through playwright-core (../shared/notes/vscode-host-testing.md). Exit code = the suite's.
+//
+// Options: --vsix FILE (install a packaged VSIX instead of the development folder),
+//          --grep TEXT (only tests whose title matches), --keep (leave the temporary folders).
+// Screenshots requested by the suite are written to $SESSION_LENS_SCREENSHOTS (default out/screenshots).
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format, parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { installCodeServer } from './install-code-server.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: opts } = parseArgs({
+  options: { vsix: { type: 'string' }, grep: { type: 'string' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+});
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SUITE_TIMEOUT_MS = Number(process.env.SESSION_LENS_HOST_TIMEOUT_MS ?? 20 * 60_000);
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createNetServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
+  });
+}
+
+async function waitForHttp(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode} before it served`);
+    try { const r = await fetch(url); if (r.status < 500) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/** Starts code-server with a fresh profile on a free loopback port. */
+export async function startCodeServer({ workspace, extensionsDir, userDataDir, env = {}, settings = {} }) {
+  const entry = installCodeServer();
+  const port = await freePort();
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    ...settings,
+  }, null, 2));
+  const child = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace], {
+    env: { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let serverLog = '';
+  child.stdout.on('data', (d) => { serverLog += d; });
+  child.stderr.on('data', (d) => { serverLog += d; });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, child);
+  return { port, child, log: () => serverLog, stop: () => { if (child.exitCode === null) child.kill('SIGTERM'); } };
+}
+
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium'`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+  });
+}
+
+async function main() {
+  if (!opts['no-build']) execFileSync(process.execPath, [join(root, 'esbuild.config.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tmp = mkdtempSync(join(tmpdir(), 'session-lens-host-'));
+  const workspace = join(tmp, 'workspace');
+  cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  const extensionsDir = join(tmp, 'extensions');
+  const userDataDir = join(tmp, 'user-data');
+  mkdirSync(extensionsDir, { recursive: true });
+
+  const screenshotDir = resolve(process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
+  let page;
+  // The suite asks for screenshots over loopback HTTP; the page belongs to this process.
+  const shotServer = createServer(async (req, res) => {
+    try {
+      const name = new URL(req.url, 'http://x').searchParams.get('name')?.replace(/[^\w.-]/g, '_') || 'shot';
+      mkdirSync(screenshotDir, { recursive: true });
+      const file = join(screenshotDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      res.writeHead(200).end(file);
+    } catch (err) { res.writeHead(500).end(String(err)); }
+  });
+  await new Promise((r) => shotServer.listen(0, '127.0.0.1', r));
+
+  let extensionDevelopmentPath = root;
+  if (opts.vsix) {
+    // Install the packaged VSIX like a user would; the suite then runs against the installed copy.
+    const entry = installCodeServer();
+    execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+      '--install-extension', resolve(opts.vsix)], { stdio: 'inherit', env: { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg') } });
+    extensionDevelopmentPath = undefined;
+  }
+
+  const env = {
+    SESSION_LENS_SCREENSHOT_URL: `http://127.0.0.1:${shotServer.address().port}/shot`,
+    SESSION_LENS_WORKSPACE: workspace,
+    ...(opts.grep ? { SESSION_LENS_HOST_GREP: opts.grep } : {}),
+  };
+  const server = await startCodeServer({ workspace, extensionsDir, userDataDir, env });
+  const browser = await launchBrowser();
+  let exitCode = 1;
+  try {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const finished = new Promise((resolveExit) => {
+      void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    });
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      process.stdout.write(`${Array.isArray(args) ? format(...args) : String(args)}\n`);
+    });
+    const base = `vscode-remote://127.0.0.1:${server.port}`;
+    const payload = [['extensionTestsPath', `${base}${join(root, 'out/host-suite/index.js')}`]];
+    if (extensionDevelopmentPath) payload.unshift(['extensionDevelopmentPath', `${base}${extensionDevelopmentPath}`]);
+    const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    const timeout = new Promise((r) => setTimeout(() => r('timeout'), SUITE_TIMEOUT_MS));
+    const result = await Promise.race([finished, timeout]);
+    if (result === 'timeout') {
+      console.error(`[host] the suite did not finish within ${SUITE_TIMEOUT_MS} ms`);
+      console.error(server.log().slice(-4000));
+    } else {
+      exitCode = result;
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    server.stop();
+    shotServer.close();
+    if (!opts.keep) rmSync(tmp, { recursive: true, force: true });
+  }
+  return exitCode;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then((code) => process.exit(code), (err) => { console.error(`[host] ${err.stack ?? err}`); process.exit(1); });
+}

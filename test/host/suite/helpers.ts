@@ -1,0 +1,65 @@
+// Helpers shared by the extension-host tests: activation, waiting on events, screenshots.
+import * as http from 'node:http';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+
+export const EXTENSION_ID = 'session-lens.session-lens';
+
+export async function activateExtension(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} not found in the host`);
+  return ext.activate();
+}
+
+export function manifestCommands(ext: vscode.Extension<unknown>): string[] {
+  const commands = (ext.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+  return commands.map((c) => c.command);
+}
+
+/** Resolves with the first event value for which `predicate` holds; rejects after `timeoutMs`. */
+export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) => boolean = () => true, timeoutMs = 20_000, what = 'event'): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
+    const sub = event((value) => {
+      if (!predicate(value)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(value);
+    });
+  });
+}
+
+/**
+ * Re-checks `probe` after each firing of `event` (and once at the start) until it returns a value;
+ * for state that an event announces but that must be read back from the host.
+ */
+export async function waitUntil<T>(probe: () => T | undefined | Promise<T | undefined>, event: vscode.Event<unknown>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const first = await probe();
+  if (first !== undefined) return first;
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const finish = (fn: () => void) => { if (!done) { done = true; clearTimeout(timer); sub.dispose(); fn(); } };
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+    const sub = event(() => {
+      void Promise.resolve(probe()).then((v) => { if (v !== undefined) finish(() => resolve(v)); }, (e: unknown) => finish(() => reject(e)));
+    });
+  });
+}
+
+/**
+ * Asks the runner (code-server + Chromium) to save a PNG of the workbench as `name.png` under the
+ * screenshot folder. Returns the file path, or undefined where the runner cannot take one (Electron).
+ */
+export function screenshot(name: string): Promise<string | undefined> {
+  const endpoint = process.env.SESSION_LENS_SCREENSHOT_URL;
+  if (!endpoint) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${endpoint}?name=${encodeURIComponent(name)}`, { method: 'POST' }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`screenshot failed: ${body}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
