@@ -1,6 +1,9 @@
 // Composition root: builds the shared services, hands them to each feature, and returns.
 import * as vscode from 'vscode';
 import { Log } from './common/log';
+import { Services } from './common/services';
+import { SecretSources } from './secrets/secretSources';
+import { SessionSourceRegistry } from './sessions/sourceRegistry';
 import { activateCookieDecoder } from './cookies/activate';
 import { activateDiagnostics } from './diagnostics/activate';
 import { activateSessionsView } from './sessions/activate';
@@ -14,14 +17,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   context.subscriptions.push(log);
   const testHooks = new Map<string, unknown>();
-  const features: [string, () => void][] = [
-    ['cookies', () => activateCookieDecoder(context, log, testHooks)],
-    ['sessions', () => activateSessionsView(context, log, testHooks)],
-    ['diagnostics', () => activateDiagnostics(context, log, testHooks)],
+  const secrets = new SecretSources(context, log);
+  const sessionSources = new SessionSourceRegistry();
+  context.subscriptions.push(secrets, sessionSources);
+  const services: Services = { context, log, secrets, sessionSources, testHooks };
+  const features: [string, (services: Services) => void][] = [
+    ['cookies', activateCookieDecoder],
+    ['sessions', activateSessionsView],
+    ['diagnostics', activateDiagnostics],
   ];
   for (const [name, start] of features) {
     try {
-      start();
+      start(services);
     } catch (err) {
       // VS Code is silent about a failed activation: log it and tell the user, but keep the other features.
       log.error('activate', `the ${name} feature failed to start`, err);

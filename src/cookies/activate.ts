@@ -1,7 +1,6 @@
-import * as vscode from 'vscode';
-import { Log } from '../common/log';
+import type { Services } from '../common/services';
 
 /** Registers the cookies feature's commands and providers. */
-export function activateCookieDecoder(_context: vscode.ExtensionContext, _log: Log, _testHooks: Map<string, unknown>): void {
+export function activateCookieDecoder(_services: Services): void {
   // Filled in by the feature.
 }

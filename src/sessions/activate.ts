@@ -1,7 +1,6 @@
-import * as vscode from 'vscode';
-import { Log } from '../common/log';
+import type { Services } from '../common/services';
 
 /** Registers the sessions feature's commands and providers. */
-export function activateSessionsView(_context: vscode.ExtensionContext, _log: Log, _testHooks: Map<string, unknown>): void {
+export function activateSessionsView(_services: Services): void {
   // Filled in by the feature.
 }
