@@ -121,7 +121,10 @@ async function main() {
       void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      process.stdout.write(`${Array.isArray(args) ? format(...args) : String(args)}\n`);
+      const text = Array.isArray(args) ? format(...args) : String(args);
+      // Workbench stack frames are noise here; the suite's own output and errors are kept.
+      const kept = text.split('\n').filter((l) => !/^\s+at .*\/static\/out\/vs\//.test(l)).join('\n');
+      process.stdout.write(`${kept}\n`);
     });
     const base = `vscode-remote://127.0.0.1:${server.port}`;
     const payload = [['extensionTestsPath', `${base}${join(root, 'out/host-suite/index.js')}`]];
