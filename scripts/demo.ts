@@ -1,0 +1,77 @@
+// `npm run demo`: the product working in one command. Starts the fixture dev server (connect-redis on a
+// private redis-server when one is installed, else the MemoryStore with an inspector port), logs a few
+// browsers in, opens code-server with the built extension on a demo workspace, and prints the URL.
+// Ctrl-C stops everything it started.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDevServer, type DevServer } from '../test/harness/devServer';
+import { requireRedisServer, startRedis, type RedisServer } from '../test/harness/redis';
+
+const root = resolve(__dirname, '..');
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(root, 'esbuild.config.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tmp = mkdtempSync(join(tmpdir(), 'session-lens-demo-'));
+  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(tmp, { recursive: true, force: true })];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    let redis: RedisServer | undefined;
+    try {
+      requireRedisServer();
+      redis = await startRedis({ args: ['--notify-keyspace-events', 'KEA'] });
+      cleanups.push(() => redis!.stop());
+    } catch (err) {
+      console.log(`[demo] no redis-server (${(err as Error).message}); using the in-memory store`);
+    }
+    const secret = 'demo-secret-change-me-0123456789abcdef';
+    const app: DevServer = await startDevServer(redis
+      ? { store: 'redis', redisUrl: redis.url, secret }
+      : { store: 'memory', inspect: true, secret });
+    cleanups.push(() => app.stop());
+
+    for (const user of ['alice', 'bob', 'carol']) await app.browser().get(`/login?user=${user}`);
+    const second = app.browser();
+    await second.get('/login?user=alice');
+    await app.browser().get('/count');
+
+    const workspace = join(tmp, 'workspace');
+    cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+    writeFileSync(join(workspace, '.env'), [
+      `SESSION_SECRET=${secret}`,
+      ...(redis ? [`REDIS_URL=${redis.url}`] : []),
+      `APP_URL=${app.url}`,
+      '',
+    ].join('\n'));
+
+    const { startCodeServer } = await import('../test/host/run-code-server.mjs');
+    const server = await startCodeServer({
+      workspace,
+      extensionsDir: join(tmp, 'extensions'),
+      userDataDir: join(tmp, 'user-data'),
+    });
+    cleanups.push(() => server.stop());
+    const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${root}`]];
+    const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    console.log('');
+    console.log(`[demo] dev server:  ${app.url}  (store: ${redis ? `Redis ${redis.url}` : `memory, inspector ${app.inspectorAddress}`})`);
+    console.log(`[demo]   try ${app.url}/login?user=dave , ${app.url}/profile , ${app.url}/logout`);
+    console.log(`[demo] VS Code:     ${url}`);
+    console.log('[demo] open the VS Code URL in a browser; Ctrl-C stops everything.');
+  } catch (err) {
+    console.error(`[demo] ${(err as Error).stack ?? String(err)}`);
+    await stop(1);
+  }
+}
+
+void main();
