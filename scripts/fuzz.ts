@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   let total = 0;
   let slowest = { target: '', input: '', ms: -1 };
   for (const target of targets) {
-    const report = fuzz(target, { seed: Number(values.seed), iterations: Number(values.iterations), maxMs: Number(values.seconds) * 1000 });
+    const report = await fuzz(target, { seed: Number(values.seed), iterations: Number(values.iterations), maxMs: Number(values.seconds) * 1000 });
     total += report.inputs;
     escapes += report.escapes.length + report.badReasons.length;
     if (report.slowest.ms > slowest.ms) slowest = { target: target.name, ...report.slowest };

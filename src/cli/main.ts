@@ -1,25 +1,29 @@
-// Dispatches `session-lens <subcommand>`; each subcommand module is loaded only when it is used.
+// Dispatches `session-lens <subcommand>`. Heavy libraries (the parser, the Redis client) are loaded by the
+// subcommands themselves when they run, so `--help` stays fast.
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
+import { decode } from './decode';
 import { CliIo, Subcommand, UsageError } from './io';
+import { lint } from './lint';
+import { sessions } from './sessions';
 
 interface SubcommandEntry {
   summary: string;
-  load: () => Promise<Subcommand>;
+  run: Subcommand;
 }
 
 const subcommands: Record<string, SubcommandEntry> = {
   decode: {
     summary: 'Decode and verify session cookies (express-session, cookie-session, iron, JWT, Auth.js, Flask, Django, Rails, ...).',
-    load: async () => (await import('./decode')).decode,
+    run: decode,
   },
   sessions: {
     summary: 'List the sessions in a Redis store (--redis URL) or a Node process\'s memory store (--inspect HOST:PORT).',
-    load: async () => (await import('./sessions')).sessions,
+    run: sessions,
   },
   lint: {
     summary: 'Find insecure session configuration in JavaScript and TypeScript files.',
-    load: async () => (await import('./lint')).lint,
+    run: lint,
   },
 };
 
@@ -50,7 +54,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const entry = Object.hasOwn(subcommands, first) ? subcommands[first] : undefined;
     if (!entry) throw new UsageError(`unknown command '${first}'; run \`session-lens --help\` for the list`);
-    return await (await entry.load())(rest, io);
+    return await entry.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
       io.stderr(`session-lens: ${(err as Error).message}\n`);

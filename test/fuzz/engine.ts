@@ -61,16 +61,16 @@ function reasonOf(result: unknown): string | undefined {
 }
 
 /** Runs the seeds and `iterations` mutations of them through the target, catching what escapes. */
-export function fuzz(target: FuzzTarget, options: { seed: number; iterations: number; maxMs?: number }): FuzzReport {
+export async function fuzz(target: FuzzTarget, options: { seed: number; iterations: number; maxMs?: number }): Promise<FuzzReport> {
   const rand = prng(options.seed);
   const report: FuzzReport = { target: target.name, inputs: 0, escapes: [], badReasons: [], slowest: { input: '', ms: -1 } };
   const deadline = options.maxMs ? Date.now() + options.maxMs : Infinity;
   const seeds = target.seeds.length ? target.seeds : [''];
-  const runOne = (input: string) => {
+  const runOne = async (input: string) => {
     report.inputs++;
     const started = performance.now();
     try {
-      const result = target.run(input);
+      const result: unknown = await target.run(input);
       const reason = reasonOf(result);
       if (reason !== undefined && /[\r\n]/.test(reason)) report.badReasons.push({ input, reason });
     } catch (err) {
@@ -79,12 +79,12 @@ export function fuzz(target: FuzzTarget, options: { seed: number; iterations: nu
     const ms = performance.now() - started;
     if (ms > report.slowest.ms) report.slowest = { input, ms };
   };
-  for (const s of seeds) runOne(s);
+  for (const s of seeds) await runOne(s);
   let current = seeds[0];
   for (let i = 0; i < options.iterations && Date.now() < deadline; i++) {
     // Mostly mutate a seed; sometimes keep mutating the last input, to go deeper.
     current = mutate(rand() < 0.7 ? seeds[Math.floor(rand() * seeds.length)] : current, rand, seeds);
-    runOne(current);
+    await runOne(current);
   }
   return report;
 }

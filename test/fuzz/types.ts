@@ -6,5 +6,6 @@
 export interface FuzzTarget {
   name: string;
   seeds: string[];
+  /** May return a promise (async decoders); a rejection counts as an escape. */
   run(input: string): unknown;
 }

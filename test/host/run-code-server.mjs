@@ -5,7 +5,7 @@
 //          --grep TEXT (only tests whose title matches), --keep (leave the temporary folders).
 // Screenshots requested by the suite are written to $SESSION_LENS_SCREENSHOTS (default out/screenshots).
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -104,7 +104,12 @@ async function main() {
     const entry = installCodeServer();
     execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--install-extension', resolve(opts.vsix)], { stdio: 'inherit', env: { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg') } });
-    extensionDevelopmentPath = undefined;
+    // VS Code runs a test module only next to a development extension: point it at the installed copy, so
+    // the code under test is exactly what the VSIX contained.
+    const installed = readdirSync(extensionsDir).find((d) => d.startsWith('session-lens.session-lens-'));
+    if (!installed) throw new Error(`the VSIX did not install into ${extensionsDir}`);
+    extensionDevelopmentPath = join(extensionsDir, installed);
+    console.log(`[host] testing the installed VSIX at ${extensionDevelopmentPath}`);
   }
 
   const env = {

@@ -58,6 +58,7 @@ function isProbablyText(bytes: Buffer): boolean {
   const text = sample.toString('utf8');
   if (text.includes('\uFFFD')) return false;
   // Control characters other than tab/newline/carriage return mark binary data.
+  // eslint-disable-next-line no-control-regex
   return !/[\x01-\x08\x0B\x0C\x0E-\x1F\x7F]/.test(text);
 }
 
