@@ -1,6 +1,140 @@
+// The cookie decoder in VS Code: Decode Cookie… (palette, editor selection, hover), Sign Cookie…,
+// signing-secret management, and "Open Session" handing a decoded session id to the Sessions view.
+import * as vscode from 'vscode';
+import { runCommand } from '../common/log';
 import type { Services } from '../common/services';
+import { decodeCookies, looksLikeCookie } from '../core/cookies/decode';
+import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens, renderDecoded } from './decodedDocument';
+import { CookieHoverProvider } from './hover';
+import { signCookieCommand } from './signCommand';
+import type { LabeledSecret } from '../secrets/secretSources';
 
-/** Registers the cookies feature's commands and providers. */
-export function activateCookieDecoder(_services: Services): void {
-  // Filled in by the feature.
+const COMPONENT = 'cookies';
+
+/** Argument of `sessionLens.decodeCookie`: the input itself (skips the input box), optionally with ad hoc secrets. */
+export type DecodeArg = string | { input: string; secrets?: { label: string; value: string }[]; nowMs?: number };
+
+export function activateCookieDecoder(services: Services): void {
+  const { context, log, secrets, testHooks } = services;
+  const documents = new DecodedDocuments();
+  const push = (d: vscode.Disposable) => context.subscriptions.push(d);
+  push(documents);
+  push(vscode.workspace.registerTextDocumentContentProvider(DECODED_SCHEME, documents));
+  push(vscode.languages.registerCodeLensProvider({ scheme: DECODED_SCHEME }, new OpenSessionCodeLens(documents)));
+  testHooks.set('cookies.documents', documents);
+
+  /** Registers a command whose body runs through runCommand and whose result is returned to callers. */
+  const command = <A extends unknown[], R>(id: string, title: string, body: (...args: A) => Promise<R>) => {
+    push(vscode.commands.registerCommand(id, async (...args: A) => {
+      let result: R | undefined;
+      await runCommand(log, COMPONENT, title, async () => { result = await body(...args); });
+      return result;
+    }));
+  };
+
+  async function decodeAndShow(input: string, adHoc: { label: string; value: string }[] = [], nowMs = Date.now()): Promise<vscode.Uri | undefined> {
+    log.addSecretValues(adHoc.map((s) => s.value));
+    const known: LabeledSecret[] = [...await secrets.list(), ...adHoc.map((s) => ({ ...s, origin: 'adHoc' as const }))];
+    const result = await decodeCookies(input, { secrets: known.map(({ label, value }) => ({ label, value })), nowMs });
+    if ('error' in result) {
+      void vscode.window.showWarningMessage(`Session Lens: ${result.error}`);
+      return undefined;
+    }
+    const view = { cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs };
+    const uri = documents.add(view, renderDecoded(view, known.map((s) => s.value)));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    log.info(COMPONENT, `decoded ${result.cookies.length} cookie(s): ${result.cookies.map((c) => `${c.format}/${c.verified}`).join(', ')}`);
+    return uri;
+  }
+
+  command('sessionLens.decodeCookie', 'Decode Cookie', async (arg?: DecodeArg) => {
+    if (typeof arg === 'string') return decodeAndShow(arg);
+    if (arg && typeof arg === 'object' && typeof arg.input === 'string') return decodeAndShow(arg.input, arg.secrets ?? [], arg.nowMs);
+    const clipboard = await vscode.env.clipboard.readText().then((t) => t, () => '');
+    const input = await vscode.window.showInputBox({
+      title: 'Session Lens: Decode Cookie',
+      prompt: 'A cookie value, name=value, a Cookie: header, a Set-Cookie line, a devtools row or curl -b/-H arguments',
+      placeHolder: 'connect.sid=s%3A…',
+      value: looksLikeCookie(clipboard.trim()) ? clipboard.trim() : undefined,
+      ignoreFocusOut: true,
+      validateInput: (text) => (text.trim() ? undefined : 'Paste a cookie to decode'),
+    });
+    return input === undefined ? undefined : decodeAndShow(input);
+  });
+
+  command('sessionLens.decodeCookieSelection', 'Decode Cookie', async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) throw new Error('no editor is active');
+    const selected = editor.selections.map((s) => editor.document.getText(s)).join('\n').trim();
+    const text = selected || editor.document.lineAt(editor.selection.active.line).text.trim();
+    if (!text) {
+      void vscode.window.showInformationMessage('Session Lens: select a cookie to decode.');
+      return undefined;
+    }
+    return decodeAndShow(text);
+  });
+
+  command('sessionLens.signCookie', 'Sign Cookie', (arg?: Parameters<typeof signCookieCommand>[2]) => signCookieCommand(services, documents, arg));
+
+  command('sessionLens.addSigningSecret', 'Add Signing Secret', async (arg?: { label: string; value: string }) => {
+    let label = arg?.label;
+    let value = arg?.value;
+    if (label === undefined) {
+      label = await vscode.window.showInputBox({ title: 'Session Lens: Add Signing Secret (1/2)', prompt: 'A label to recognize this secret by (shown instead of the value)', placeHolder: 'dev server SESSION_SECRET', ignoreFocusOut: true, validateInput: (t) => (t.trim() ? undefined : 'A label is needed') });
+      if (label === undefined) return false;
+    }
+    if (value === undefined) {
+      value = await vscode.window.showInputBox({ title: 'Session Lens: Add Signing Secret (2/2)', prompt: 'The secret (hex: or base64: prefixes give raw key bytes). Kept in VS Code\'s secret storage, never shown again.', password: true, ignoreFocusOut: true, validateInput: (t) => (t ? undefined : 'The secret is empty') });
+      if (value === undefined) return false;
+    }
+    await secrets.add(label, value);
+    void vscode.window.showInformationMessage(`Session Lens: signing secret "${label.trim()}" stored.`);
+    return true;
+  });
+
+  command('sessionLens.removeSigningSecret', 'Remove Signing Secret', async (arg?: string) => {
+    let label = arg;
+    if (label === undefined) {
+      const labels = await secrets.storedLabels();
+      if (labels.length === 0) {
+        void vscode.window.showInformationMessage('Session Lens: no signing secret is stored. (.env secrets are removed by editing the file.)');
+        return false;
+      }
+      label = await vscode.window.showQuickPick(labels, { title: 'Session Lens: Remove Signing Secret', placeHolder: 'The secret to remove' });
+      if (label === undefined) return false;
+    }
+    const removed = await secrets.remove(label);
+    void vscode.window.showInformationMessage(removed ? `Session Lens: signing secret "${label}" removed.` : `Session Lens: no stored signing secret is labelled "${label}".`);
+    return removed;
+  });
+
+  command('sessionLens.listSigningSecrets', 'List Signing Secrets', async () => {
+    const all = await secrets.list();
+    const origin = { secretStorage: 'secret storage', env: '.env file', adHoc: 'this session' } as const;
+    const lines = ['# Session Lens: signing secrets', '', 'Values are never shown. The decoder tries them in this order.', ''];
+    if (all.length === 0) lines.push('No signing secret yet: run "Session Lens: Add Signing Secret…" or put SESSION_SECRET (or a similar name) in a .env file of a trusted workspace.');
+    else lines.push('| # | Label | From |', '|---|---|---|', ...all.map((s, i) => `| ${i} | ${s.label.replace(/\|/g, '\\|')} | ${origin[s.origin]} |`));
+    if (!vscode.workspace.isTrusted) lines.push('', '.env files are not read: this workspace is not trusted.');
+    const uri = documents.addText('Signing Secrets', `${lines.join('\n')}\n`, all.map((s) => s.value));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    return all.map((s) => s.label);
+  });
+
+  command('sessionLens.openSessionFromCookie', 'Open Session', async (arg?: { sid?: string }) => {
+    const sid = arg?.sid;
+    if (!sid) throw new Error('this cookie names no session id');
+    const available = (await vscode.commands.getCommands(true)).includes('sessionLens.revealSession');
+    if (!available) {
+      void vscode.window.showInformationMessage(`Session Lens: no Sessions view is connected, so session ${sid} cannot be opened. Connect a store in the Sessions view first.`);
+      return false;
+    }
+    await vscode.commands.executeCommand('sessionLens.revealSession', { sid });
+    return true;
+  });
+
+  push(vscode.languages.registerHoverProvider(
+    [{ language: 'http' }, { language: 'log' }, { pattern: '**/*.{http,rest,log}' }],
+    new CookieHoverProvider(secrets, log),
+  ));
 }

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Log } from '../common/log';
+import { secretsFromEnvText } from '../core/secrets/envSecrets';
 
 /** A secret as the rest of the extension sees it: a label to show, a value never shown or logged. */
 export interface LabeledSecret {
@@ -9,19 +11,114 @@ export interface LabeledSecret {
   readonly origin: 'secretStorage' | 'env' | 'adHoc';
 }
 
+/** The one SecretStorage entry holding the user's signing secrets, as JSON `[{label, value}]`. */
+const STORAGE_KEY = 'sessionLens.signingSecrets';
+const ENV_GLOB = '**/.env{,.local,.development,.development.local,.test,.test.local}';
+const MAX_ENV_FILES = 20;
+
 /**
- * Signing secrets the user holds: SecretStorage entries and the workspace's .env files.
+ * Signing secrets the user holds: SecretStorage entries and the workspace's .env files (read only in a
+ * trusted workspace). Every value is registered with the log's redaction before it is returned.
  * (Owned by the cookie decoder feature; the Sessions view uses it to sign cookies.)
  */
 export class SecretSources implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a stored secret is added or removed, a .env file changes, or workspace trust is granted. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
   constructor(
     protected readonly context: vscode.ExtensionContext,
     protected readonly log: Log,
-  ) {}
-
-  async list(): Promise<LabeledSecret[]> {
-    return [];
+  ) {
+    this.disposables.push(
+      context.secrets.onDidChange((e) => { if (e.key === STORAGE_KEY) this.changed.fire(); }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
+    try {
+      const watcher = vscode.workspace.createFileSystemWatcher(ENV_GLOB);
+      this.disposables.push(watcher, watcher.onDidChange(() => this.changed.fire()), watcher.onDidCreate(() => this.changed.fire()), watcher.onDidDelete(() => this.changed.fire()));
+    } catch (err) {
+      log.warn('secrets', `cannot watch .env files: ${String(err)}`);
+    }
   }
 
-  dispose(): void {}
+  /** Every secret: stored ones first (in the order added), then .env ones. */
+  async list(): Promise<LabeledSecret[]> {
+    const stored = (await this.readStored()).map((s) => ({ ...s, origin: 'secretStorage' as const }));
+    const env = await this.readEnvFiles();
+    const all = [...stored, ...env];
+    this.log.addSecretValues(all.map((s) => s.value));
+    return all;
+  }
+
+  /** Labels of the SecretStorage entries (values are never handed to the UI). */
+  async storedLabels(): Promise<string[]> {
+    return (await this.readStored()).map((s) => s.label);
+  }
+
+  /** Adds (or replaces, by label) a secret in SecretStorage. */
+  async add(label: string, value: string): Promise<void> {
+    const cleanLabel = label.trim();
+    if (!cleanLabel) throw new Error('a signing secret needs a label');
+    if (!value) throw new Error('the signing secret is empty');
+    this.log.addSecretValues([value]);
+    const stored = (await this.readStored()).filter((s) => s.label !== cleanLabel);
+    stored.push({ label: cleanLabel, value });
+    await this.context.secrets.store(STORAGE_KEY, JSON.stringify(stored));
+    this.log.info('secrets', `stored signing secret "${cleanLabel}"`);
+  }
+
+  /** Removes a stored secret by label; returns whether one was removed. */
+  async remove(label: string): Promise<boolean> {
+    const stored = await this.readStored();
+    const kept = stored.filter((s) => s.label !== label);
+    if (kept.length === stored.length) return false;
+    await this.context.secrets.store(STORAGE_KEY, JSON.stringify(kept));
+    this.log.info('secrets', `removed signing secret "${label}"`);
+    return true;
+  }
+
+  private async readStored(): Promise<{ label: string; value: string }[]> {
+    const text = await this.context.secrets.get(STORAGE_KEY);
+    if (!text) return [];
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (!Array.isArray(parsed)) return [];
+      const entries = parsed.filter((e): e is { label: string; value: string } =>
+        typeof e === 'object' && e !== null && typeof (e as { label?: unknown }).label === 'string' && typeof (e as { value?: unknown }).value === 'string');
+      this.log.addSecretValues(entries.map((e) => e.value));
+      return entries;
+    } catch {
+      this.log.warn('secrets', 'the stored signing secrets are unreadable; ignoring them');
+      return [];
+    }
+  }
+
+  private async readEnvFiles(): Promise<LabeledSecret[]> {
+    if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return [];
+    const out: LabeledSecret[] = [];
+    let files: vscode.Uri[] = [];
+    try {
+      files = await vscode.workspace.findFiles(ENV_GLOB, '**/node_modules/**', MAX_ENV_FILES);
+    } catch (err) {
+      this.log.warn('secrets', `cannot search for .env files: ${String(err)}`);
+      return [];
+    }
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    for (const uri of files) {
+      try {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        const label = vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1) || path.basename(uri.path);
+        for (const s of secretsFromEnvText(text, label)) out.push({ label: s.label, value: s.value, origin: 'env' });
+      } catch (err) {
+        this.log.warn('secrets', `cannot read ${uri.path}: ${String(err)}`);
+      }
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
 }

@@ -1,0 +1,127 @@
+// The decoder's entry point: input text + secrets in, one explained cookie per cookie found out.
+import { toSecretKeys, type SigningSecret } from '../secrets/secret';
+import { parseCookieInput } from './input';
+import { FORMATS, formatById, sniffFormat } from './registry';
+import { explainUnknown } from './unknown';
+import { outcome, type CookieAttributes, type CookieFormat, type DecodeContext, type FormatId, type FormatOutcome, type InputCookie } from './types';
+
+export interface DecodeOptions {
+  secrets?: readonly SigningSecret[];
+  /** Names a bare value. */
+  name?: string;
+  /** Forces a format instead of sniffing. */
+  format?: FormatId;
+  /** The clock for expiry checks (ms since the epoch); defaults to now. */
+  nowMs?: number;
+}
+
+export interface DecodedCookie {
+  name: string | null;
+  format: FormatId | 'unknown';
+  /** The library that makes this format, for display. */
+  library: string | null;
+  verified: boolean | null;
+  secretIndex: number | null;
+  /** The label of the matching secret (never its value). */
+  secretLabel: string | null;
+  sid: string | null;
+  payload: unknown;
+  expiresAt: string | null;
+  expired: boolean;
+  attributes: CookieAttributes;
+  warnings: string[];
+  error: string | null;
+  /** Explanation lines for people (not part of the CLI's JSON contract). */
+  notes: string[];
+  /** The cookie value as decoded (URL-decoded once). */
+  value: string;
+}
+
+export type DecodeResult = { cookies: DecodedCookie[]; warnings: string[] } | { error: string };
+
+/** Whether pasted text holds a cookie of a known format (used to pre-fill the input box from the clipboard). */
+export function looksLikeCookie(text: string): boolean {
+  if (!text || text.length > 16_384) return false;
+  const parsed = parseCookieInput(text);
+  return !('error' in parsed) && parsed.cookies.some((c) => sniffFormat(c) !== undefined);
+}
+
+export function isFormatId(id: string): id is FormatId {
+  return formatById(id) !== undefined;
+}
+
+/** Decodes every cookie in the input. Never throws; `error` is a one-line reason for unusable input. */
+export async function decodeCookies(input: string, options: DecodeOptions = {}): Promise<DecodeResult> {
+  const parsed = parseCookieInput(input, { name: options.name });
+  if ('error' in parsed) return parsed;
+  const { keys, errors } = toSecretKeys(options.secrets ?? []);
+  if (errors.length > 0) return { error: errors[0] };
+  const ctx: DecodeContext = { secrets: keys, nowMs: options.nowMs ?? Date.now() };
+  const cookies: DecodedCookie[] = [];
+  for (const cookie of parsed.cookies) cookies.push(await decodeOne(cookie, ctx, options.format));
+  return { cookies, warnings: parsed.warnings };
+}
+
+/** Decodes one parsed cookie, with the given format or the sniffed one. Never throws. */
+export async function decodeOne(cookie: InputCookie, ctx: DecodeContext, forced?: FormatId): Promise<DecodedCookie> {
+  const format: CookieFormat | undefined = forced ? formatById(forced) : sniffFormat(cookie);
+  let result: FormatOutcome;
+  if (!format) {
+    const { payload, notes } = explainUnknown(cookie);
+    result = outcome({ payload, notes, error: `format not recognized (known: ${FORMATS.map((f) => f.id).join(', ')})` });
+  } else {
+    try {
+      result = await format.decode(cookie, ctx);
+    } catch (err) {
+      result = outcome({ verified: ctx.secrets.length ? false : null, error: `could not decode as ${format.id}: ${oneLine(err)}` });
+    }
+  }
+  return finish(cookie, ctx, format, result);
+}
+
+function finish(cookie: InputCookie, ctx: DecodeContext, format: CookieFormat | undefined, r: FormatOutcome): DecodedCookie {
+  let expiresAt = r.expiresAt;
+  const notes = [...r.notes];
+  if (!expiresAt && cookie.attributes.expires) expiresAt = new Date(cookie.attributes.expires);
+  if (!expiresAt && cookie.attributes.maxAge !== undefined) {
+    expiresAt = new Date(ctx.nowMs + cookie.attributes.maxAge * 1000);
+    notes.push('Expiry from Max-Age, counted from now.');
+  }
+  const expired = r.expired ?? (expiresAt !== null && expiresAt.getTime() <= ctx.nowMs);
+  const warnings = [...cookie.warnings, ...r.warnings];
+  if (expired) warnings.push(`expired ${expiresAt ? `at ${expiresAt.toISOString()}` : ''}`.trim());
+  if (cookie.hasAttributes) warnings.push(...attributeWarnings(cookie.attributes));
+  const secret = r.secretIndex === null ? undefined : ctx.secrets.find((s) => s.index === r.secretIndex);
+  if (secret && secret.index > 0) notes.push(`Matched ${secret.label}, not the first secret: the server signs new cookies with its first secret.`);
+  return {
+    name: cookie.name,
+    format: format?.id ?? 'unknown',
+    library: format?.library ?? null,
+    verified: r.verified === true && r.secretIndex === null ? null : r.verified,
+    secretIndex: r.secretIndex,
+    secretLabel: secret?.label ?? null,
+    sid: r.sid,
+    payload: r.payload ?? null,
+    expiresAt: expiresAt ? expiresAt.toISOString() : null,
+    expired,
+    attributes: cookie.attributes,
+    warnings,
+    error: r.error,
+    notes,
+    value: cookie.value,
+  };
+}
+
+/** Weak attributes of a session cookie. */
+export function attributeWarnings(a: CookieAttributes): string[] {
+  const out: string[] = [];
+  if (a.httpOnly === false) out.push('HttpOnly is not set: page scripts can read this session cookie');
+  if (a.secure === false) out.push('Secure is not set: the cookie is also sent over plain HTTP');
+  if (a.sameSite === 'none' && a.secure !== true) out.push('SameSite=None without Secure: browsers reject this cookie');
+  return out;
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0].slice(0, 200);
+}

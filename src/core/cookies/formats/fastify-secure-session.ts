@@ -1,0 +1,70 @@
+// @fastify/secure-session: base64(secretbox(JSON, nonce, key)) + ";" + base64(nonce), XSalsa20-Poly1305.
+// The key is 32 raw bytes, or argon2id(secret, salt) at libsodium's MODERATE limits.
+import { argon2id } from 'hash-wasm';
+import nacl from 'tweetnacl';
+import { dateFromMs, fromBase64, isObject, tryJson, utf8 } from '../encoding';
+import { broken, noMatch, outcome, type CookieFormat } from '../types';
+import type { SecretKey } from '../../secrets/secret';
+
+/** The library's built-in salt, used when the app sets none. */
+export const DEFAULT_SALT = Buffer.from('mq9hDxBVDbspDR6nLfFT1g==', 'base64');
+/** Default session lifetime in seconds. */
+export const DEFAULT_EXPIRY_SECONDS = 86401;
+
+// crypto_pwhash OPSLIMIT_MODERATE / MEMLIMIT_MODERATE (256 MiB), argon2id v1.3.
+const ARGON2_ITERATIONS = 3;
+const ARGON2_MEMORY_KIB = 262144;
+
+const derivedKeys = new Map<string, Promise<Uint8Array>>();
+
+/** The key the library derives from a secret of at least 32 bytes (slow by design; cached per process). */
+export function deriveKey(secret: Buffer, salt: Buffer = DEFAULT_SALT): Promise<Uint8Array> {
+  const cacheKey = `${secret.toString('base64')}:${salt.toString('base64')}`;
+  let key = derivedKeys.get(cacheKey);
+  if (!key) {
+    key = argon2id({ password: secret, salt, parallelism: 1, iterations: ARGON2_ITERATIONS, memorySize: ARGON2_MEMORY_KIB, hashLength: 32, outputType: 'binary' });
+    derivedKeys.set(cacheKey, key);
+    key.catch(() => derivedKeys.delete(cacheKey));
+  }
+  return key;
+}
+
+async function candidateKeys(secret: SecretKey): Promise<{ key: Uint8Array; how: string }[]> {
+  const keys: { key: Uint8Array; how: string }[] = [];
+  if (secret.bytes.length === nacl.secretbox.keyLength) keys.push({ key: secret.bytes, how: 'as a 32-byte key' });
+  if (secret.bytes.length >= 32 && !secret.raw) keys.push({ key: await deriveKey(secret.bytes), how: 'as a secret (argon2id, default salt)' });
+  return keys;
+}
+
+export const fastifySecureSession: CookieFormat = {
+  id: 'fastify-secure-session',
+  library: '@fastify/secure-session',
+  defaultNames: ['session'],
+  sniff: (c) => /^[A-Za-z0-9+/]{20,}={0,2};[A-Za-z0-9+/]{4,}={0,2}$/.test(c.value),
+  async decode(cookie, ctx) {
+    const parts = cookie.value.split(';');
+    if (parts.length !== 2) return broken('expected <ciphertext>;<nonce> (base64, separated by ";")');
+    const cipher = fromBase64(parts[0]);
+    const nonce = fromBase64(parts[1]);
+    if (!cipher || !nonce) return broken('the ciphertext or nonce is not base64');
+    if (nonce.length !== nacl.secretbox.nonceLength) return broken(`the nonce is ${nonce.length} bytes; secretbox needs ${nacl.secretbox.nonceLength} (truncated)`);
+    if (cipher.length < nacl.secretbox.overheadLength) return broken('the ciphertext is shorter than its MAC (truncated)');
+    const skipped: string[] = [];
+    for (const secret of ctx.secrets) {
+      if (secret.bytes.length < 32) { skipped.push(`${secret.label} is shorter than 32 bytes and cannot be a key or secret for this library`); continue; }
+      for (const { key, how } of await candidateKeys(secret)) {
+        const plain = nacl.secretbox.open(cipher, nonce, key);
+        if (!plain) continue;
+        const text = utf8(plain);
+        const payload = text === null ? undefined : tryJson(text);
+        if (!isObject(payload)) return broken('decrypted, but the plaintext is not a JSON object', { verified: false, secretIndex: secret.index });
+        const expiresAt = typeof payload.__ts === 'number' ? dateFromMs((payload.__ts + DEFAULT_EXPIRY_SECONDS) * 1000) : null;
+        return outcome({
+          verified: true, secretIndex: secret.index, payload, expiresAt,
+          notes: [`Decrypted with ${secret.label} ${how}.`, 'Expiry assumes the default 86401 s lifetime after __ts.'],
+        });
+      }
+    }
+    return noMatch(ctx, 'encrypted session (XSalsa20-Poly1305 MAC)', { notes: ['Encrypted: the payload needs the key.'], warnings: skipped });
+  },
+};

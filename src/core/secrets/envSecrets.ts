@@ -1,0 +1,48 @@
+// Finds signing secrets in .env file text with the `dotenv` package's own parser.
+import { parse } from 'dotenv';
+import type { SigningSecret } from './secret';
+
+/** Variable names frameworks and their docs use for session signing/encryption secrets. */
+export const KNOWN_SECRET_NAMES: readonly string[] = [
+  'SESSION_SECRET', 'SESSION_SECRETS', 'COOKIE_SECRET', 'COOKIE_SECRETS', 'SECRET_KEY', 'SECRET_KEY_FALLBACKS',
+  'AUTH_SECRET', 'NEXTAUTH_SECRET', 'SECRET_KEY_BASE', 'JWT_SECRET', 'SECRET_COOKIE_PASSWORD', 'SESSION_PASSWORD',
+  'IRON_SESSION_PASSWORD', 'IRON_PASSWORD', 'SESSION_KEY', 'SESSION_KEYS', 'COOKIE_KEYS', 'APP_KEYS',
+  'DJANGO_SECRET_KEY', 'FLASK_SECRET_KEY', 'RAILS_SECRET_KEY_BASE',
+];
+
+const LOOKS_LIKE_SESSION_SECRET = /^(?:[A-Z0-9]+_)*(?:SESSION|COOKIE)_(?:[A-Z0-9]+_)*(?:SECRET|SECRETS|KEY|KEYS|PASSWORD)$/;
+
+/** Names holding several secrets separated by commas (rotation lists). */
+const LIST_NAMES = /(?:SECRETS|KEYS|FALLBACKS)$/;
+
+export interface EnvSecret extends SigningSecret {
+  /** The variable the secret came from. */
+  readonly variable: string;
+}
+
+/** Whether a variable name is one the decoder reads as a signing secret. */
+export function isSecretVariable(name: string): boolean {
+  return KNOWN_SECRET_NAMES.includes(name) || LOOKS_LIKE_SESSION_SECRET.test(name);
+}
+
+/**
+ * The signing secrets in one .env file's text, labelled `NAME (file)`; list variables give one secret
+ * per comma-separated item, labelled `NAME[i] (file)`. Never throws: dotenv's parser tolerates any text.
+ */
+export function secretsFromEnvText(text: string, fileLabel: string): EnvSecret[] {
+  let vars: Record<string, string>;
+  try {
+    vars = parse(text);
+  } catch {
+    return [];
+  }
+  const out: EnvSecret[] = [];
+  for (const [name, value] of Object.entries(vars)) {
+    if (!isSecretVariable(name) || !value) continue;
+    const items = LIST_NAMES.test(name) && value.includes(',') ? value.split(',').map((s) => s.trim()).filter(Boolean) : [value];
+    items.forEach((item, i) => {
+      out.push({ variable: name, value: item, label: items.length > 1 ? `${name}[${i}] (${fileLabel})` : `${name} (${fileLabel})` });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+// The `session-lens decode` contract: flags, --json shape, exit statuses, and no secret in any output.
+import assert from 'node:assert/strict';
+import { decode } from '../../../src/cli/decode';
+import { UsageError } from '../../../src/cli/io';
+import { vectors } from './vectors.test';
+
+async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { err += t; }, readStdin: async () => stdin, env: {} };
+  // As src/cli/main.ts does (its lazy `import()` does not load under tsx's CommonJS hook): usage errors exit 2.
+  try {
+    return { code: await decode(args, io), out, err };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      return { code: 2, out, err: `session-lens: ${(e as Error).message}\n` };
+    }
+    throw e;
+  }
+}
+
+const JSON_KEYS = ['name', 'format', 'verified', 'secretIndex', 'sid', 'payload', 'expiresAt', 'expired', 'attributes', 'warnings', 'error'];
+
+describe('session-lens decode (CLI contract)', function () {
+  this.timeout(60_000);
+  it('prints exactly the contract keys and exits per verdict, for every vector', async () => {
+    for (const v of vectors) {
+      const args = [...v.secrets.map((s) => `--secret=${s}`), '--now', String(v.now), '--json', v.input];
+      const { code, out, err } = await run(args);
+      assert.equal(err, '', `${v.id}: no stderr`);
+      const parsed = JSON.parse(out) as { cookies: Record<string, unknown>[] };
+      assert.deepEqual(Object.keys(parsed), ['cookies']);
+      const [c] = parsed.cookies;
+      assert.deepEqual(Object.keys(c), JSON_KEYS, v.id);
+      if (v.expect.verified !== undefined) assert.equal(c.verified, v.expect.verified, `${v.id}: verified`);
+      if (v.expect.secretIndex !== undefined) assert.equal(c.secretIndex, v.expect.secretIndex, `${v.id}: secretIndex`);
+      const expected = c.verified === false || c.expired === true ? 1 : 0;
+      assert.equal(code, expected, `${v.id}: exit status`);
+      for (const s of v.secrets) assert.ok(!out.includes(s), `${v.id}: a secret value appears in the output`);
+      // The text report must not leak either.
+      const text = await run(args.filter((a) => a !== '--json'));
+      for (const s of v.secrets) assert.ok(!text.out.includes(s), `${v.id}: a secret value appears in the text output`);
+    }
+  });
+
+  it('reads standard input with "-" and names a bare value with --name', async () => {
+    const v = vectors.find((x) => x.id === 'cookie-session/valid')!;
+    const value = /session=([^;]+)/.exec(v.input)![1];
+    const { code, out } = await run(['--name', 'session', '--json', '-'], value);
+    assert.equal(code, 0);
+    const [c] = (JSON.parse(out) as { cookies: { name: string; format: string; verified: unknown }[] }).cookies;
+    assert.equal(c.name, 'session');
+    assert.equal(c.format, 'cookie-session');
+    assert.equal(c.verified, null);
+  });
+
+  it('forces a format with --format', async () => {
+    const v = vectors.find((x) => x.id === 'express-session/valid')!;
+    const { out, code } = await run(['--format', 'flask', '--secret', v.secrets[0], '--json', v.input]);
+    const [c] = (JSON.parse(out) as { cookies: { format: string; verified: unknown; error: string }[] }).cookies;
+    assert.equal(c.format, 'flask');
+    assert.equal(c.verified, false);
+    assert.ok(c.error);
+    assert.equal(code, 1);
+  });
+
+  it('uses --now for expiry', async () => {
+    const v = vectors.find((x) => x.id === 'jwt/valid')!;
+    const early = JSON.parse((await run(['--now', String(v.now), '--json', v.input])).out) as { cookies: { expired: boolean; expiresAt: string }[] };
+    assert.equal(early.cookies[0].expired, false);
+    const late = await run(['--now', String(v.now + 7200), '--json', v.input]);
+    assert.equal((JSON.parse(late.out) as { cookies: { expired: boolean }[] }).cookies[0].expired, true);
+    assert.equal(late.code, 1);
+  });
+
+  it('exits 2 with one line on stderr for unusable input or flags', async () => {
+    for (const args of [[], ['--bogus', 'x'], ['--format', 'nope', 'x'], ['--now', 'yesterday', 'x'], ['a', 'b'], [''], ['--secret', 'hex:zz-top-secret', 'a=b']]) {
+      const { code, err, out } = await run(args);
+      assert.equal(code, 2, JSON.stringify(args));
+      assert.equal(out, '');
+      assert.equal(err.trim().split('\n').length, 1, `one line: ${err}`);
+      assert.ok(!err.includes('zz-top-secret'));
+    }
+  });
+
+  it('exits 0 for an unrecognized value and explains it', async () => {
+    const { code, out } = await run(['--json', 'theme=dark']);
+    assert.equal(code, 0);
+    const [c] = (JSON.parse(out) as { cookies: { format: string; verified: unknown; error: string }[] }).cookies;
+    assert.equal(c.format, 'unknown');
+    assert.equal(c.verified, null);
+    assert.match(c.error, /not recognized/);
+  });
+});
