@@ -1,6 +1,123 @@
-import { Subcommand, UsageError } from './io';
+// `session-lens sessions`: lists the sessions of a Redis store (--redis URL) or of a Node process's
+// in-memory store (--inspect HOST:PORT).
+import { parseArgs } from 'node:util';
+import { RedisConnectionError } from '../core/redis/connection';
+import { RedisSessionSource } from '../core/redis/redisSessionSource';
+import { PrefixViolationError } from '../core/redis/prefixGuard';
+import { RedisUrlError, parseRedisUrl } from '../core/redis/url';
+import { shortId } from '../core/sessions/describe';
+import { listAllSessions, toJsonRecord } from '../core/sessions/listAll';
+import type { SessionRecord } from '../core/sessions/types';
+import { CliIo, Subcommand, UsageError } from './io';
 
-/** `session-lens sessions`: not implemented yet. */
-export const sessions: Subcommand = async () => {
-  throw new UsageError('sessions is not available yet');
+const HELP = `Usage: session-lens sessions (--redis URL | --inspect HOST:PORT) [options]
+
+List the sessions of a store.
+
+  --redis URL           redis://[user:pass@]host:port[/db], rediss:// (TLS), any node of a Redis Cluster,
+                        or redis+sentinel://HOST:PORT[,HOST:PORT]/MASTER_NAME
+  --inspect HOST:PORT   a Node process started with --inspect (its in-memory session store)
+  --prefix P            key prefix of the sessions (default "sess:")
+  --password-env NAME   read the Redis password from environment variable NAME
+  --limit N             list at most N sessions
+  --json                print {"sessions":[{id,key,ttl,expiresAt,user,data}],"total":N}
+  --help                show this help
+
+Exit status: 0 listed, 2 bad arguments or the store cannot be reached / authentication failed.
+`;
+
+export const sessions: Subcommand = async (args, io) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      redis: { type: 'string' },
+      inspect: { type: 'string' },
+      prefix: { type: 'string' },
+      'password-env': { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) { io.stdout(HELP); return 0; }
+  if (values.redis === undefined && values.inspect === undefined) throw new UsageError('give --redis URL or --inspect HOST:PORT; see `session-lens sessions --help`');
+  if (values.redis !== undefined && values.inspect !== undefined) throw new UsageError('give either --redis or --inspect, not both');
+  let limit: number | undefined;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number, not '${values.limit}'`);
+  }
+
+  let result: { sessions: SessionRecord[]; total: number };
+  if (values.inspect !== undefined) {
+    // Hook for the in-process stores: src/core/inspector/cli.ts provides listInspectorSessions.
+    const { listInspectorSessions } = await import('../core/inspector/cli');
+    let listed: { sessions: SessionRecord[] };
+    try {
+      listed = await listInspectorSessions(values.inspect);
+    } catch (err) {
+      throw new UsageError(`--inspect ${values.inspect}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    result = { sessions: limit === undefined ? listed.sessions : listed.sessions.slice(0, limit), total: listed.sessions.length };
+  } else {
+    result = await listRedis(values.redis!, { prefix: values.prefix, passwordEnv: values['password-env'], limit }, io);
+  }
+
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ sessions: result.sessions.map(toJsonRecord), total: result.total })}\n`);
+  } else {
+    io.stdout(formatTable(result.sessions, result.total));
+  }
+  return 0;
 };
+
+async function listRedis(url: string, options: { prefix?: string; passwordEnv?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {
+  let password: string | undefined;
+  if (options.passwordEnv !== undefined) {
+    password = io.env[options.passwordEnv];
+    if (password === undefined) throw new UsageError(`--password-env: the environment variable ${options.passwordEnv} is not set`);
+  }
+  let source: RedisSessionSource;
+  try {
+    source = await RedisSessionSource.connect({
+      id: 'cli',
+      target: parseRedisUrl(url, { password }),
+      prefix: options.prefix ?? 'sess:',
+      retry: false,
+      writable: false,
+    });
+  } catch (err) {
+    if (err instanceof RedisUrlError || err instanceof RedisConnectionError || err instanceof PrefixViolationError) throw new UsageError(err.message);
+    throw err;
+  }
+  try {
+    // Count everything, keep only the first `limit` records' values.
+    const listed = await listAllSessions(source, {});
+    const limited = options.limit === undefined ? listed.sessions : listed.sessions.slice(0, options.limit);
+    return { sessions: limited, total: listed.sessions.length };
+  } catch (err) {
+    throw new UsageError(`listing failed: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    await source.close();
+  }
+}
+
+function formatTable(records: SessionRecord[], total: number): string {
+  const rows = records.map((r) => [shortId(r.id), r.user ?? 'anonymous', formatTtl(r.ttl), r.data === null ? (r.raw ?? '').slice(0, 60) : '']);
+  const header = ['SID', 'USER', 'TTL', 'NOTE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const shown = records.length < total ? `${records.length} of ${total} sessions` : `${total} session${total === 1 ? '' : 's'}`;
+  return [line(header), ...rows.map(line), shown, ''].join('\n');
+}
+
+function formatTtl(ttl: number | null): string {
+  if (ttl === null) return '?';
+  if (ttl < 0) return 'never';
+  if (ttl < 120) return `${ttl}s`;
+  if (ttl < 7200) return `${Math.round(ttl / 60)}m`;
+  if (ttl < 172800) return `${Math.round(ttl / 3600)}h`;
+  return `${Math.round(ttl / 86400)}d`;
+}

@@ -1,6 +1,77 @@
+// The Sessions view: one tree for every session store (Redis connections, attached Node processes), its
+// model, commands, the session-lens: file system for editing, and the Redis connections' status bar.
+import * as vscode from 'vscode';
 import type { Services } from '../common/services';
+import { SessionsModel } from '../core/sessions/sessionsModel';
+import { RedisConnections } from './redisConnections';
+import { registerSessionCommands } from './sessionCommands';
+import { SESSION_SCHEME, SessionFileSystem } from './sessionFileSystem';
+import { SessionsNode, SessionsTreeProvider, TreeSettings } from './sessionsTreeProvider';
 
-/** Registers the sessions feature's commands and providers. */
-export function activateSessionsView(_services: Services): void {
-  // Filled in by the feature.
+function treeSettings(): TreeSettings {
+  const config = vscode.workspace.getConfiguration('sessionLens');
+  return {
+    groupByUser: config.get<boolean>('sessions.groupByUser', false),
+    expiringSoonSeconds: config.get<number>('sessions.expiringSoonMinutes', 5) * 60,
+  };
+}
+
+/** Registers the sessions feature's view, commands and providers. */
+export function activateSessionsView(services: Services): void {
+  const { context, log, sessionSources } = services;
+  const subs = context.subscriptions;
+  const config = () => vscode.workspace.getConfiguration('sessionLens');
+  const model = new SessionsModel({
+    pageSize: config().get<number>('redis.pageSize', 200),
+    onError: (sourceId, err) => log.warn('sessions', `${sourceId}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  subs.push({ dispose: () => model.dispose() });
+  const provider = new SessionsTreeProvider(model, treeSettings());
+  subs.push(provider);
+  const treeView = vscode.window.createTreeView<SessionsNode>('sessionLens.sessions', { treeDataProvider: provider, showCollapseAll: true });
+  subs.push(treeView);
+  const connections = new RedisConnections(services);
+  subs.push(connections);
+  const fileSystem = new SessionFileSystem(sessionSources, (sourceId, id) => void model.reload(sourceId, id));
+  subs.push(fileSystem, vscode.workspace.registerFileSystemProvider(SESSION_SCHEME, fileSystem, { isCaseSensitive: true }));
+
+  const updateView = () => {
+    const { loaded, shown, more } = model.counts();
+    const sources = sessionSources.all().length;
+    treeView.description = sources === 0 ? undefined
+      : model.filter ? `${shown} of ${loaded}${more ? '+' : ''} · filter "${model.filter}"` : `${loaded}${more ? '+' : ''} session${loaded === 1 ? '' : 's'}`;
+    treeView.badge = sources === 0 || loaded === 0 ? undefined : { value: model.filter ? shown : loaded, tooltip: `${model.filter ? shown : loaded} sessions` };
+    void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.hasSources', sources > 0);
+    void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.filtered', model.filter !== '');
+    provider.update();
+  };
+  const stopModel = model.onDidChange(updateView);
+  subs.push({ dispose: stopModel });
+  model.setSources(sessionSources.all());
+  subs.push(sessionSources.onDidChange(() => { model.setSources(sessionSources.all()); updateView(); }));
+  updateView();
+
+  // Time to expiry counts down while the view is visible.
+  const ticker = setInterval(() => { if (treeView.visible) provider.update(); }, 15_000);
+  subs.push({ dispose: () => clearInterval(ticker) });
+
+  subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('sessionLens.sessions')) provider.update(treeSettings());
+    if (e.affectsConfiguration('sessionLens.redis') || e.affectsConfiguration('sessionLens.connections') || e.affectsConfiguration('sessionLens.userPaths')) {
+      // Re-open configured connections with the new settings.
+      for (const spec of connections.configured()) {
+        if (sessionSources.get(connections.sourceId(spec)) || connections.settings().autoConnect) void connections.connect(spec, { interactive: false });
+      }
+    }
+  }));
+  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void connections.autoConnect()));
+
+  registerSessionCommands({ services, model, provider, treeView, connections });
+
+  services.testHooks.set('sessions.model', model);
+  services.testHooks.set('sessions.provider', provider);
+  services.testHooks.set('sessions.treeView', treeView);
+  services.testHooks.set('sessions.connections', connections);
+
+  void connections.autoConnect().catch((err: unknown) => log.error('redis', 'automatic connection failed', err));
 }

@@ -18,6 +18,11 @@ export interface SessionRecord {
   raw?: string;
   /** Size of the stored value in bytes, when known. */
   size?: number;
+  /**
+   * The stored text exactly as read, set by `get()` when the value is text: pass it back as `set`'s
+   * `expectRaw` to refuse a write when the session changed meanwhile. Not part of the CLI's JSON.
+   */
+  value?: string;
   /** Which store instance, when a process has several (in-process sources only). */
   store?: string;
 }

@@ -1,0 +1,595 @@
+// The Redis session store (connect-redis layout: `<prefix><sid>` → JSON): paged SCAN listing over every
+// master, values and TTLs in pipelined batches, live changes from keyspace notifications or polling,
+// reconnection with back-off, and writes that keep the TTL, compare before setting, and stay in the prefix.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { DEFAULT_USER_PATHS, LARGE_VALUE_BYTES, expiresAt, formatBytes, parseSessionValue, preview, sessionUser } from '../sessions/describe';
+import { ListPage, SessionChange, SessionChangedError, SessionRecord, SessionSource, SourceState } from '../sessions/types';
+import { ConnectOptions, RedisConnection, RedisConnectionError, backoffDelay, classifyError, connectionMessage, openRedis } from './connection';
+import { assertUsablePrefix, guardedKey, matchPattern } from './prefixGuard';
+import { RedisTarget, describeTarget, isLoopbackTarget } from './url';
+
+export interface RedisSourceOptions extends ConnectOptions {
+  id: string;
+  label?: string;
+  target: RedisTarget;
+  /** Key prefix of the sessions (connect-redis default `sess:`). */
+  prefix?: string;
+  /** False: every write is refused (non-loopback hosts until the user allows writes). */
+  writable?: boolean;
+  /** Dot paths tried first to find the user of a session. */
+  userPaths?: readonly string[];
+  /** SCAN COUNT hint per call (default 1000). */
+  scanCount?: number;
+  /** Keys per pipelined value fetch (default 500). */
+  fetchBatch?: number;
+  /** 'auto': keyspace notifications when the server sends them, else polling. 'poll': polling only. 'off': none. */
+  liveUpdates?: 'auto' | 'poll' | 'off';
+  pollIntervalMs?: number;
+  /** Changes arriving within this window are delivered as one batch (default 150 ms). */
+  changeBatchMs?: number;
+  /** Values larger than this are summarized in listings (default 1 MB). */
+  maxValueBytes?: number;
+  log?: (level: 'info' | 'warn' | 'debug', message: string) => void;
+}
+
+/** A write on a connection opened read-only. */
+export class ReadOnlySourceError extends Error { override name = 'ReadOnlySourceError'; }
+/** The source is not connected (the message says why and whether it is retrying). */
+export class SourceUnavailableError extends Error { override name = 'SourceUnavailableError'; }
+/** A listing cursor from before a reconnection: start the listing again. */
+export class StaleCursorError extends Error { override name = 'StaleCursorError'; }
+
+const DEFAULT_TTL_SECONDS = 86400;
+
+// Compare-and-set that keeps the TTL: ARGV = [checkFlag, expected, newValue, ttlForNewKey].
+const SET_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' and cur ~= ARGV[2] then
+  if cur == false then return -1 end
+  return 0
+end
+if cur == false then
+  redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+else
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+end
+return 1`;
+
+// Batch read for listings: per key [0|1 (1 = not a string), first ARGV[1]+1 bytes or the error, PTTL].
+const FETCH_SCRIPT = `
+local out = {}
+local last = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local ok, value = pcall(redis.call, 'GETRANGE', key, 0, last)
+  if ok then
+    out[#out + 1] = 0
+    out[#out + 1] = value
+  else
+    out[#out + 1] = 1
+    out[#out + 1] = tostring(value.err or value)
+  end
+  out[#out + 1] = redis.call('PTTL', key)
+end
+return out`;
+
+type Listener<T> = (value: T) => void;
+
+export class RedisSessionSource implements SessionSource {
+  readonly id: string;
+  readonly label: string;
+  readonly kind = 'redis' as const;
+  readonly prefix: string;
+  readonly target: RedisTarget;
+  private _writable: boolean;
+  private _state: SourceState = { kind: 'connecting' };
+  private conn: RedisConnection | undefined;
+  /** Bumped at every (re)connection; cursors carry it so a stale one is detected. */
+  private epoch = 0;
+  private closed = false;
+  private everConnected = false;
+  private connectAttempt = 0;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private firstConnection: Promise<void> | undefined;
+  private readonly changeListeners = new Set<Listener<SessionChange[]>>();
+  private readonly stateListeners = new Set<Listener<SourceState>>();
+  private pending = new Map<string, SessionChange>();
+  private pendingReset = false;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private live: { mode: 'notifications' | 'polling' | 'off'; stop: () => void } = { mode: 'off', stop: () => {} };
+  private readonly options: RedisSourceOptions;
+  private scriptsAllowed = true;
+
+  constructor(options: RedisSourceOptions) {
+    this.options = options;
+    this.id = options.id;
+    this.target = options.target;
+    this.prefix = options.prefix ?? 'sess:';
+    assertUsablePrefix(this.prefix);
+    this.label = options.label ?? `${describeTarget(options.target)} (${this.prefix})`;
+    this._writable = options.writable ?? isLoopbackTarget(options.target);
+  }
+
+  /** Connects once and fails fast (the CLI). The returned source does not reconnect unless `retry` is set. */
+  static async connect(options: RedisSourceOptions): Promise<RedisSessionSource> {
+    const source = new RedisSessionSource({ liveUpdates: 'off', ...options });
+    await source.connectOnce();
+    return source;
+  }
+
+  /** Starts connecting in the background, retrying with back-off until it succeeds or is closed (the view). */
+  start(): void {
+    this.firstConnection ??= new Promise<void>((resolve) => {
+      const attempt = () => {
+        if (this.closed) return resolve();
+        this.connectOnce().then(resolve, (err: unknown) => {
+          if (this.closed) return resolve();
+          this.connectAttempt++;
+          const reason = err instanceof Error ? err.message : String(err);
+          this.setState({ kind: 'disconnected', reason, retrying: true });
+          this.connectTimer = setTimeout(attempt, backoffDelay(this.connectAttempt));
+          // Callers of list() waiting for the first connection get the failure now, not after all retries.
+          resolve();
+        });
+      };
+      attempt();
+    });
+  }
+
+  get writable(): boolean { return this._writable; }
+  get state(): SourceState { return this._state; }
+  /** How live updates arrive right now. */
+  get liveMode(): 'notifications' | 'polling' | 'off' { return this.live.mode; }
+  get connectionMode(): RedisConnection['mode'] | undefined { return this.conn?.mode; }
+
+  /** Allows writes on this connection (after the user agreed for a non-loopback host). */
+  allowWrites(allow: boolean): void { this._writable = allow; }
+
+  private async connectOnce(): Promise<void> {
+    this.setState({ kind: 'connecting' });
+    const conn = await openRedis(this.target, { ...this.options, retry: this.options.retry ?? true });
+    if (this.closed) { await conn.close(); return; }
+    this.conn = conn;
+    this.connectAttempt = 0;
+    this.watchConnection(conn);
+    this.onConnected();
+  }
+
+  private onConnected(): void {
+    this.epoch++;
+    const wasConnected = this.everConnected;
+    this.everConnected = true;
+    this.setState({ kind: 'connected' });
+    if (wasConnected) this.queueReset();
+    void this.startLiveUpdates();
+  }
+
+  private watchConnection(conn: RedisConnection): void {
+    const client = conn.client as unknown as import('node:events').EventEmitter;
+    let lastError = '';
+    client.on('error', (err: Error) => {
+      lastError = err.message;
+      this.log('debug', `redis error: ${err.message}`);
+    });
+    client.on('node error', (err: Error) => { lastError = err.message; });
+    const down = () => {
+      if (this.closed || this._state.kind !== 'connected') return;
+      this.live.stop();
+      this.live = { mode: 'off', stop: () => {} };
+      const failure = classifyError(lastError || 'connection closed');
+      this.setState({ kind: 'disconnected', reason: connectionMessage(this.target, failure, lastError || 'connection closed'), retrying: this.options.retry ?? true });
+    };
+    client.on('close', down);
+    client.on('reconnecting', down);
+    client.on('end', () => {
+      if (this.closed) return;
+      this.setState({ kind: 'disconnected', reason: lastError || 'connection ended', retrying: false });
+    });
+    client.on('ready', () => {
+      if (this.closed || this._state.kind === 'connected') return;
+      this.log('info', `reconnected to ${describeTarget(this.target)}`);
+      this.onConnected();
+    });
+  }
+
+  private connection(): RedisConnection {
+    if (this._state.kind === 'closed') throw new SourceUnavailableError('the connection is closed');
+    if (!this.conn || this._state.kind !== 'connected') {
+      const reason = this._state.kind === 'disconnected' ? this._state.reason : 'still connecting';
+      throw new SourceUnavailableError(`Redis is not connected: ${reason}`);
+    }
+    return this.conn;
+  }
+
+  /** Waits for the first connection attempt of `start()` (no-op for `connect()`). */
+  private async ready(): Promise<RedisConnection> {
+    if (this.firstConnection && this._state.kind === 'connecting') await this.firstConnection;
+    return this.connection();
+  }
+
+  // ---- listing ----
+
+  async list(options: { cursor?: string; limit: number }): Promise<ListPage> {
+    const conn = await this.ready();
+    const masters = conn.masters();
+    let node = 0;
+    let scanCursor = '0';
+    if (options.cursor) {
+      const m = /^(\d+):(\d+):(\d+)$/.exec(options.cursor);
+      if (!m) throw new StaleCursorError('invalid listing cursor');
+      if (Number(m[1]) !== this.epoch) throw new StaleCursorError('the connection was re-established since this listing started: list again');
+      node = Number(m[2]);
+      scanCursor = m[3];
+    }
+    const limit = Math.max(1, options.limit);
+    const count = Math.max(this.options.scanCount ?? 1000, Math.min(limit, 10_000));
+    const pattern = matchPattern(this.prefix);
+    // Values are fetched while SCAN goes on (both pipelined on the connection); order is kept.
+    const fetches: Promise<SessionRecord[]>[] = [];
+    let total = 0;
+    try {
+      while (node < masters.length && total < limit) {
+        const client = masters[node];
+        const [next, keys] = await client.scanBuffer(scanCursor, 'MATCH', pattern, 'COUNT', count);
+        scanCursor = next.toString();
+        if (keys.length > 0) {
+          const fetch = this.fetchRecords(client, keys);
+          fetch.catch(() => {}); // awaited below; an early SCAN failure must not leave it unhandled
+          fetches.push(fetch);
+          total += keys.length;
+        }
+        if (scanCursor === '0') node++;
+      }
+    } finally {
+      await Promise.allSettled(fetches);
+    }
+    const sessions = (await Promise.all(fetches)).flat();
+    const done = node >= masters.length;
+    return { sessions, ...(done ? {} : { cursor: `${this.epoch}:${node}:${scanCursor}` }) };
+  }
+
+  /** Values and TTLs of `keys` in pipelined batches; keys gone meanwhile are left out. */
+  private async fetchRecords(client: Redis, keys: Buffer[]): Promise<SessionRecord[]> {
+    const batch = this.options.fetchBatch ?? 500;
+    const maxBytes = this.options.maxValueBytes ?? LARGE_VALUE_BYTES;
+    const records: SessionRecord[] = [];
+    for (let i = 0; i < keys.length; i += batch) {
+      const slice = keys.slice(i, i + batch);
+      const replies = await this.fetchBatch(client, slice, maxBytes);
+      const now = Date.now();
+      const large: { index: number; key: Buffer; head: Buffer; pttl: number }[] = [];
+      slice.forEach((key, j) => {
+        const [valueErr, value] = replies[2 * j] ?? [new Error('no reply'), null];
+        const [ttlErr, pttl] = replies[2 * j + 1] ?? [new Error('no reply'), null];
+        if (ttlErr) throw ttlErr;
+        if (pttl === -2) return; // expired or deleted between SCAN and GET
+        if (valueErr) {
+          // Another type under the prefix (hash, list, ...): shown, never parsed.
+          records.push(this.record(key, Number(pttl), { data: null, raw: `not a string value (${firstLine(valueErr)})` }, now));
+          return;
+        }
+        const bytes = value as Buffer;
+        if (bytes.length > maxBytes) {
+          large.push({ index: records.length, key, head: bytes, pttl: Number(pttl) });
+          records.push(this.record(key, Number(pttl), { data: null, raw: '' }, now));
+          return;
+        }
+        records.push(this.record(key, Number(pttl), parseSessionValue(bytes, { maxBytes }), now));
+      });
+      if (large.length > 0) {
+        const sizes = await Promise.all(large.map((l) => client.strlen(l.key).catch(() => l.head.length)));
+        large.forEach((l, j) => {
+          const size = Number(sizes[j]);
+          records[l.index] = this.record(l.key, l.pttl, {
+            data: null,
+            raw: `(${formatBytes(size)} value, not loaded: open the session to read it) ${preview(l.head)}`,
+            size,
+          }, now);
+        });
+      }
+    }
+    return records;
+  }
+
+  /**
+   * [error, value] pairs: for each key its first `maxBytes + 1` bytes, then its PTTL. Standalone and
+   * Sentinel use one Lua call per batch (far fewer commands than a pipeline); a cluster node cannot run
+   * a script over keys of several slots, so it gets the pipeline, as does a server that refuses scripts.
+   */
+  private async fetchBatch(client: Redis, keys: Buffer[], maxBytes: number): Promise<[Error | null, unknown][]> {
+    if (this.conn?.mode !== 'cluster' && this.scriptsAllowed) {
+      try {
+        const flat = (await client.callBuffer('EVAL', FETCH_SCRIPT, keys.length, ...keys, String(maxBytes))) as (Buffer | number)[];
+        const out: [Error | null, unknown][] = [];
+        for (let j = 0; j < keys.length; j++) {
+          const kind = Number(flat[3 * j]);
+          const value = flat[3 * j + 1];
+          out.push(kind === 1 ? [new Error(`WRONGTYPE ${Buffer.isBuffer(value) ? value.toString() : ''}`.trim()), null] : [null, value]);
+          out.push([null, Number(flat[3 * j + 2])]);
+        }
+        return out;
+      } catch (err) {
+        if (!/NOSCRIPT|unknown command|NOPERM|not allowed|scripts? (are )?disabled/i.test(firstLine(err))) throw err;
+        this.scriptsAllowed = false;
+        this.log('info', `scripts are not allowed (${firstLine(err)}); fetching with pipelines`);
+      }
+    }
+    const pipeline = client.pipeline();
+    for (const key of keys) {
+      pipeline.getrangeBuffer(key, 0, maxBytes);
+      pipeline.pttl(key);
+    }
+    return ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+  }
+
+  private record(key: Buffer, pttl: number, parsed: { data: unknown; raw?: string; size?: number }, now: number, value?: string): SessionRecord {
+    const keyText = key.toString('utf8');
+    const ttl = pttl >= 0 ? Math.ceil(pttl / 1000) : pttl === -1 ? -1 : null;
+    return {
+      id: keyText.slice(this.prefix.length),
+      key: keyText,
+      ttl,
+      expiresAt: expiresAt(ttl, parsed.data, now),
+      user: sessionUser(parsed.data, this.userPaths()),
+      data: parsed.data,
+      ...(parsed.raw !== undefined ? { raw: parsed.raw } : {}),
+      ...(parsed.size !== undefined ? { size: parsed.size } : {}),
+      ...(value !== undefined ? { value } : {}),
+    };
+  }
+
+  private userPaths(): readonly string[] | undefined {
+    const extra = this.options.userPaths ?? [];
+    return extra.length ? [...extra, ...DEFAULT_USER_PATHS] : undefined;
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const conn = await this.ready();
+    const key = Buffer.from(this.prefix + id, 'utf8');
+    const [[valueErr, value], [ttlErr, pttl]] = ((await conn.client.pipeline().getBuffer(key).pttl(key).exec()) ?? []) as [Error | null, unknown][];
+    if (ttlErr) throw ttlErr;
+    if (valueErr) {
+      if (Number(pttl) === -2) return undefined;
+      return this.record(key, Number(pttl), { data: null, raw: `not a string value (${firstLine(valueErr)})` }, Date.now());
+    }
+    if (value === null) return undefined;
+    const bytes = value as Buffer;
+    const text = bytes.toString('utf8');
+    const exact = Buffer.from(text, 'utf8').equals(bytes);
+    return this.record(key, Number(pttl), parseSessionValue(bytes, { maxBytes: Number.POSITIVE_INFINITY }), Date.now(), exact ? text : undefined);
+  }
+
+  // ---- writes (all through guardedKey) ----
+
+  private writableConnection(): RedisConnection {
+    if (!this._writable) throw new ReadOnlySourceError(`${this.label} is read-only: allow writes for this connection first`);
+    return this.connection();
+  }
+
+  async set(id: string, data: unknown, options: { expectRaw?: string } = {}): Promise<void> {
+    const key = guardedKey(this.prefix, id);
+    const conn = this.writableConnection();
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new TypeError('a session must be a JSON object');
+    const value = JSON.stringify(data);
+    const ttl = defaultTtl(data);
+    const check = options.expectRaw !== undefined;
+    const result = Number(await conn.client.eval(SET_SCRIPT, 1, key, check ? '1' : '0', options.expectRaw ?? '', value, String(ttl)));
+    if (result === -1) throw new SessionChangedError(`session ${id} expired or was deleted since it was read; nothing was written`);
+    if (result === 0) throw new SessionChangedError(`session ${id} changed in the store since it was read; nothing was written`);
+  }
+
+  async destroy(id: string): Promise<boolean> {
+    const key = guardedKey(this.prefix, id);
+    return (await this.writableConnection().client.del(key)) > 0;
+  }
+
+  async extend(id: string, seconds: number): Promise<void> {
+    const key = guardedKey(this.prefix, id);
+    if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError('the time to live must be a positive number of seconds');
+    const ok = await this.writableConnection().client.expire(key, seconds);
+    if (ok === 0) throw new SessionChangedError(`session ${id} no longer exists`);
+  }
+
+  // ---- live updates ----
+
+  onChange(listener: (changes: SessionChange[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onStateChange(listener: (state: SourceState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private setState(state: SourceState): void {
+    if (this._state.kind === 'closed') return;
+    this._state = state;
+    for (const l of [...this.stateListeners]) safeCall(() => l(state));
+  }
+
+  private queueChange(change: SessionChange): void {
+    if (change.kind === 'reset') this.pendingReset = true;
+    // SET … EX sends `set` then `expire`: a touch never hides a pending set.
+    else if (!(change.kind === 'touch' && this.pending.get(change.id)?.kind === 'set')) this.pending.set(change.id, change);
+    this.batchTimer ??= setTimeout(() => this.flushChanges(), this.options.changeBatchMs ?? 150);
+  }
+
+  private queueReset(): void { this.queueChange({ kind: 'reset' }); }
+
+  private flushChanges(): void {
+    this.batchTimer = undefined;
+    const changes: SessionChange[] = this.pendingReset ? [{ kind: 'reset' }] : [...this.pending.values()];
+    this.pending = new Map();
+    this.pendingReset = false;
+    if (changes.length === 0 || this.closed) return;
+    for (const l of [...this.changeListeners]) safeCall(() => l(changes));
+  }
+
+  /** The server's `notify-keyspace-events` flags, or undefined when CONFIG is not allowed. */
+  async notificationFlags(): Promise<string | undefined> {
+    try {
+      const reply = (await this.connection().masters()[0].config('GET', 'notify-keyspace-events')) as string[];
+      return reply[1] ?? '';
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Turns on the keyspace events the view needs (only ever called after the user agreed, on a local server). */
+  async enableKeyspaceNotifications(): Promise<void> {
+    const conn = this.connection();
+    for (const node of conn.masters()) {
+      const flags = String(((await node.config('GET', 'notify-keyspace-events')) as string[])[1] ?? '');
+      const wanted = new Set([...flags, 'K', 'g', '$', 'x']);
+      await node.config('SET', 'notify-keyspace-events', [...wanted].join(''));
+    }
+    await this.startLiveUpdates();
+  }
+
+  private async startLiveUpdates(): Promise<void> {
+    this.live.stop();
+    this.live = { mode: 'off', stop: () => {} };
+    const wanted = this.options.liveUpdates ?? 'auto';
+    if (wanted === 'off' || this.closed) return;
+    const epoch = this.epoch;
+    if (wanted === 'auto') {
+      const flags = await this.notificationFlags();
+      if (epoch !== this.epoch || this.closed) return;
+      if (flags !== undefined && hasNeededFlags(flags)) {
+        try {
+          this.live = await this.subscribe();
+          this.log('info', `live updates from keyspace notifications on ${this.prefix}*`);
+          return;
+        } catch (err) {
+          this.log('warn', `keyspace notifications unavailable (${firstLine(err)}); polling instead`);
+        }
+      } else {
+        this.log('info', `keyspace notifications are off on the server (notify-keyspace-events '${flags ?? 'unknown'}'); polling every ${this.pollInterval()} ms`);
+      }
+    }
+    if (epoch !== this.epoch || this.closed) return;
+    this.live = this.poll();
+  }
+
+  private async subscribe(): Promise<{ mode: 'notifications'; stop: () => void }> {
+    const conn = this.connection();
+    const channel = `__keyspace@${conn.db}__:${matchPattern(this.prefix)}`;
+    const subscribers: Redis[] = [];
+    const stop = () => { for (const s of subscribers) s.disconnect(); };
+    try {
+      for (const node of conn.masters()) {
+        const sub = node.duplicate({ lazyConnect: true, enableOfflineQueue: true, retryStrategy: backoffDelay, commandTimeout: undefined });
+        subscribers.push(sub);
+        sub.on('error', (err: Error) => this.log('debug', `notification connection: ${err.message}`));
+        sub.on('pmessageBuffer', (_pattern: Buffer, chan: Buffer, event: Buffer) => this.onKeyspaceEvent(chan.toString('utf8'), event.toString()));
+        await sub.connect();
+        await sub.psubscribe(channel);
+      }
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    return { mode: 'notifications', stop };
+  }
+
+  private onKeyspaceEvent(channel: string, event: string): void {
+    const key = channel.slice(channel.indexOf('__:') + 3);
+    if (!key.startsWith(this.prefix)) return;
+    const id = key.slice(this.prefix.length);
+    switch (event) {
+      case 'set': this.queueChange({ kind: 'set', id }); break;
+      case 'del': this.queueChange({ kind: 'destroy', id }); break;
+      case 'expired': case 'evicted': this.queueChange({ kind: 'expire', id }); break;
+      case 'expire': this.queueChange({ kind: 'touch', id }); break;
+      case 'rename_from': this.queueChange({ kind: 'destroy', id }); break;
+      case 'rename_to': case 'restore': this.queueChange({ kind: 'set', id }); break;
+      default: break;
+    }
+  }
+
+  private pollInterval(): number { return this.options.pollIntervalMs ?? 5000; }
+
+  /** Polling fallback: lists everything, compares value digests, reports what appeared, changed or went. */
+  private poll(): { mode: 'polling'; stop: () => void } {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let known: Map<string, string> | undefined;
+    const epoch = this.epoch;
+    const tick = async () => {
+      const started = Date.now();
+      try {
+        const seen = new Map<string, string>();
+        let cursor: string | undefined;
+        do {
+          const page = await this.list({ cursor, limit: 1000 });
+          for (const r of page.sessions) seen.set(r.id, digest(r));
+          cursor = page.cursor;
+        } while (cursor && !stopped);
+        if (stopped || epoch !== this.epoch) return;
+        if (known) {
+          for (const [id, d] of seen) if (known.get(id) !== d) this.queueChange({ kind: 'set', id });
+          for (const id of known.keys()) if (!seen.has(id)) this.queueChange({ kind: 'destroy', id });
+        }
+        known = seen;
+      } catch (err) {
+        this.log('debug', `poll failed: ${firstLine(err)}`);
+      }
+      if (stopped) return;
+      // A large store is polled less often, so polling never keeps Redis busy.
+      timer = setTimeout(() => void tick(), Math.max(this.pollInterval(), 10 * (Date.now() - started)));
+    };
+    void tick();
+    return { mode: 'polling', stop: () => { stopped = true; clearTimeout(timer); } };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.batchTimer);
+    this.live.stop();
+    this.setState({ kind: 'closed' });
+    this.stateListeners.clear();
+    this.changeListeners.clear();
+    const conn = this.conn;
+    this.conn = undefined;
+    await conn?.close();
+  }
+
+  private log(level: 'info' | 'warn' | 'debug', message: string): void {
+    this.options.log?.(level, message);
+  }
+}
+
+function hasNeededFlags(flags: string): boolean {
+  if (!flags.includes('K')) return false;
+  return flags.includes('A') || (flags.includes('g') && flags.includes('$') && flags.includes('x'));
+}
+
+function defaultTtl(data: unknown): number {
+  const expires = (data as { cookie?: { expires?: unknown } }).cookie?.expires;
+  if (typeof expires === 'string' || typeof expires === 'number') {
+    const seconds = Math.ceil((new Date(expires).getTime() - Date.now()) / 1000);
+    if (Number.isFinite(seconds) && seconds > 0) return seconds;
+  }
+  return DEFAULT_TTL_SECONDS;
+}
+
+function digest(record: SessionRecord): string {
+  return createHash('sha1').update(record.data !== null ? JSON.stringify(record.data) : (record.raw ?? '')).digest('base64');
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
+
+function safeCall(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // a listener's failure must not stop the others
+  }
+}
+
+export { RedisConnectionError };

@@ -1,0 +1,293 @@
+// Redis connections of the Sessions view: settings (trust-aware), named connections, discovery in the
+// workspace (.env REDIS_URL, literal connect-redis prefix), passwords in SecretStorage, read-only for
+// hosts that are not loopback until writes are allowed, and a status bar item with the active one's state.
+import * as vscode from 'vscode';
+import { DisposableStore } from '../common/lifecycle';
+import type { Services } from '../common/services';
+import { findRedisUrls, findStorePrefix } from '../core/redis/discovery';
+import { RedisSessionSource } from '../core/redis/redisSessionSource';
+import { RedisTarget, describeTarget, isLoopbackTarget, parseRedisUrl } from '../core/redis/url';
+import type { SourceState } from '../core/sessions/types';
+
+const COMPONENT = 'redis';
+
+export interface ConnectionSpec {
+  name: string;
+  url: string;
+  prefix: string;
+  allowWrites?: boolean;
+  /** Where it came from: user/workspace settings, a .env file, or typed in. */
+  origin: 'settings' | 'connections' | 'env' | 'adHoc';
+}
+
+interface RedisSettings {
+  url: string;
+  prefix: string;
+  username: string;
+  rejectUnauthorized: boolean;
+  liveUpdates: 'auto' | 'poll' | 'off';
+  pollIntervalSeconds: number;
+  commandTimeoutMs: number;
+  autoConnect: boolean;
+  connections: { name: string; url: string; prefix?: string; allowWrites?: boolean }[];
+  userPaths: string[];
+}
+
+export class RedisConnections extends DisposableStore {
+  private readonly statusBar: vscode.StatusBarItem;
+  private activeId: string | undefined;
+  private readonly stateSubscriptions = new Map<string, () => void>();
+  private readonly askedNotifications = new Set<string>();
+
+  constructor(private readonly services: Services) {
+    super();
+    this.statusBar = this.register(vscode.window.createStatusBarItem('sessionLens.redisConnection', vscode.StatusBarAlignment.Left, 50));
+    this.statusBar.name = 'Session Lens: Redis connection';
+    this.statusBar.command = 'sessionLens.connectRedis';
+    this.register(services.sessionSources.onDidChange(() => this.updateStatusBar()));
+  }
+
+  /** Settings as they may be used here: in an untrusted workspace, only the user's own (global) values. */
+  settings(): RedisSettings {
+    const config = vscode.workspace.getConfiguration('sessionLens');
+    const get = <T>(key: string, fallback: T): T => {
+      if (vscode.workspace.isTrusted) return config.get<T>(key, fallback);
+      const inspected = config.inspect<T>(key);
+      return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+    };
+    return {
+      url: get('redis.url', ''),
+      prefix: get('redis.prefix', 'sess:') || 'sess:',
+      username: get('redis.username', ''),
+      rejectUnauthorized: get('redis.tls.rejectUnauthorized', true),
+      liveUpdates: get('redis.liveUpdates', 'auto'),
+      pollIntervalSeconds: get('redis.pollIntervalSeconds', 5),
+      commandTimeoutMs: get('redis.commandTimeoutMs', 5000),
+      autoConnect: get('redis.autoConnect', true),
+      connections: get('connections', []),
+      userPaths: get('userPaths', []),
+    };
+  }
+
+  /** Configured connections: the `redis.url` setting and the named `connections`. */
+  configured(): ConnectionSpec[] {
+    const s = this.settings();
+    const out: ConnectionSpec[] = [];
+    if (s.url) out.push({ name: 'settings', url: s.url, prefix: s.prefix, origin: 'settings' });
+    for (const c of s.connections) {
+      if (c && typeof c.name === 'string' && typeof c.url === 'string') out.push({ name: c.name, url: c.url, prefix: c.prefix || 'sess:', allowWrites: c.allowWrites === true, origin: 'connections' });
+    }
+    return out;
+  }
+
+  /** REDIS_URL-style variables of the workspace's .env files, with the prefix the code uses (trusted workspaces only). */
+  async discover(): Promise<ConnectionSpec[]> {
+    if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return [];
+    const exclude = '**/node_modules/**';
+    const envFiles = await vscode.workspace.findFiles('**/.env*', exclude, 20);
+    const found: ConnectionSpec[] = [];
+    const seen = new Set<string>();
+    const prefix = (await this.discoverPrefix()) ?? this.settings().prefix;
+    for (const file of envFiles) {
+      try {
+        const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+        for (const { variable, url } of findRedisUrls(text)) {
+          if (seen.has(url)) continue;
+          seen.add(url);
+          found.push({ name: `${variable} (${vscode.workspace.asRelativePath(file)})`, url, prefix, origin: 'env' });
+        }
+      } catch (err) {
+        this.services.log.debug(COMPONENT, `could not read ${file.fsPath}: ${String(err)}`);
+      }
+    }
+    return found;
+  }
+
+  private async discoverPrefix(): Promise<string | undefined> {
+    const files = await vscode.workspace.findFiles('**/*.{js,cjs,mjs,ts,cts,mts}', '**/{node_modules,dist,out,build}/**', 300);
+    for (const file of files) {
+      try {
+        const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+        if (!text.includes('RedisStore') && !text.includes('connectRedis')) continue;
+        const prefix = findStorePrefix(text);
+        if (prefix) return prefix;
+      } catch {
+        // unreadable file: skip
+      }
+    }
+    return undefined;
+  }
+
+  /** At start-up: the configured connection, else a loopback REDIS_URL of the workspace. Never asks. */
+  async autoConnect(): Promise<void> {
+    if (!this.settings().autoConnect) return;
+    const [first] = this.configured();
+    if (first) {
+      await this.connect(first, { interactive: false });
+      return;
+    }
+    const discovered = (await this.discover()).find((spec) => {
+      try { return isLoopbackTarget(parseRedisUrl(spec.url)); } catch { return false; }
+    });
+    if (discovered) await this.connect(discovered, { interactive: false });
+  }
+
+  /** The quick pick of **Connect to Redis…**. */
+  async pickAndConnect(): Promise<void> {
+    const configured = this.configured();
+    const discovered = await this.discover();
+    type Item = vscode.QuickPickItem & { spec?: ConnectionSpec };
+    const items: Item[] = [
+      ...configured.map((spec) => ({ label: `$(database) ${spec.name}`, description: safeDescribe(spec.url), detail: `prefix ${spec.prefix}`, spec })),
+      ...discovered.map((spec) => ({ label: `$(file) ${spec.name}`, description: safeDescribe(spec.url), detail: `found in the workspace · prefix ${spec.prefix}`, spec })),
+      { label: '$(edit) Enter a Redis URL…', alwaysShow: true },
+    ];
+    const choice = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Connect to Redis', placeHolder: 'Choose a connection' });
+    if (!choice) return;
+    let spec = choice.spec;
+    if (!spec) {
+      const url = await vscode.window.showInputBox({
+        title: 'Connect to Redis',
+        prompt: 'redis://host:port[/db], rediss://…, any cluster node, or redis+sentinel://HOST:PORT/MASTER (the password is asked separately)',
+        value: 'redis://127.0.0.1:6379',
+        validateInput: (v) => { try { parseRedisUrl(v); return undefined; } catch (err) { return (err as Error).message; } },
+      });
+      if (!url) return;
+      const prefix = await vscode.window.showInputBox({ title: 'Session key prefix', value: this.settings().prefix, validateInput: (v) => (v ? undefined : 'the prefix cannot be empty') });
+      if (!prefix) return;
+      spec = { name: safeDescribe(url), url, prefix, origin: 'adHoc' };
+    }
+    await this.connect(spec, { interactive: true });
+  }
+
+  sourceId(spec: Pick<ConnectionSpec, 'name'>): string {
+    return `redis:${spec.name}`;
+  }
+
+  private passwordKey(name: string): string {
+    return `sessionLens.redis.password:${name}`;
+  }
+
+  /** Opens (or re-opens) a connection and adds it to the Sessions view. */
+  async connect(spec: ConnectionSpec, options: { interactive: boolean }): Promise<RedisSessionSource | undefined> {
+    const settings = this.settings();
+    const stored = await this.services.context.secrets.get(this.passwordKey(spec.name));
+    const target: RedisTarget = parseRedisUrl(spec.url, { ...(stored ? { password: stored } : {}), ...(settings.username ? { username: settings.username } : {}) });
+    if (target.password) this.services.log.addSecretValues([target.password]);
+    let writable = isLoopbackTarget(target) || spec.allowWrites === true;
+    if (!writable) {
+      const key = `sessionLens.remoteWrites:${describeTarget({ ...target, password: undefined })}`;
+      const remembered = this.services.context.globalState.get<'readonly' | 'writes'>(key);
+      if (remembered) writable = remembered === 'writes';
+      else if (options.interactive) {
+        const choice = await vscode.window.showWarningMessage(
+          `${describeTarget(target)} is not on this machine. Session Lens opens it read-only unless you allow writes (edit, delete, extend) for this connection.`,
+          { modal: true }, 'Open Read-Only', 'Allow Writes');
+        if (!choice) return undefined;
+        writable = choice === 'Allow Writes';
+        await this.services.context.globalState.update(key, writable ? 'writes' : 'readonly');
+      }
+    }
+    const id = this.sourceId(spec);
+    const source = new RedisSessionSource({
+      id,
+      label: `${spec.origin === 'adHoc' ? '' : `${spec.name}: `}${describeTarget(target)} (${spec.prefix})`,
+      target,
+      prefix: spec.prefix,
+      writable,
+      userPaths: settings.userPaths,
+      liveUpdates: settings.liveUpdates,
+      pollIntervalMs: settings.pollIntervalSeconds * 1000,
+      commandTimeoutMs: settings.commandTimeoutMs,
+      tlsRejectUnauthorized: settings.rejectUnauthorized,
+      retry: true,
+      log: (level, message) => this.services.log[level](COMPONENT, message),
+    });
+    this.services.log.info(COMPONENT, `connecting to ${source.label}${writable ? '' : ' (read-only)'}`);
+    this.stateSubscriptions.get(id)?.();
+    this.stateSubscriptions.set(id, source.onStateChange((state) => this.onState(source, spec, state, options.interactive)));
+    this.services.sessionSources.add(source);
+    this.activeId = id;
+    source.start();
+    this.updateStatusBar();
+    return source;
+  }
+
+  private onState(source: RedisSessionSource, spec: ConnectionSpec, state: SourceState, interactive: boolean): void {
+    this.updateStatusBar();
+    if (state.kind === 'disconnected') this.services.log.warn(COMPONENT, `${source.label}: ${state.reason}`);
+    if (state.kind === 'disconnected' && interactive && /authentication/.test(state.reason) && this.services.sessionSources.get(source.id) === source) {
+      // Ask once for the password, then reconnect with it.
+      interactive = false;
+      void this.askPassword(spec).then((ok) => (ok ? this.connect(spec, { interactive: false }) : undefined));
+    }
+    if (state.kind === 'connected') {
+      setTimeout(() => void this.offerNotifications(source), 1000).unref?.();
+    }
+  }
+
+  private async offerNotifications(source: RedisSessionSource): Promise<void> {
+    if (source.liveMode !== 'polling' || !isLoopbackTarget(source.target) || this.askedNotifications.has(source.id) || !source.writable) return;
+    if (this.settings().liveUpdates !== 'auto') return;
+    this.askedNotifications.add(source.id);
+    const choice = await vscode.window.showInformationMessage(
+      `Redis keyspace notifications are off on ${describeTarget(source.target)}, so the Sessions view polls. Turn them on for this local server (CONFIG SET notify-keyspace-events K$gx)?`,
+      'Turn On', 'Keep Polling');
+    if (choice === 'Turn On') await source.enableKeyspaceNotifications();
+  }
+
+  async askPassword(spec: Pick<ConnectionSpec, 'name'>): Promise<boolean> {
+    const password = await vscode.window.showInputBox({ title: `Redis password for ${spec.name}`, prompt: 'Kept in the OS keychain (SecretStorage), never in settings.', password: true, ignoreFocusOut: true });
+    if (password === undefined) return false;
+    this.services.log.addSecretValues([password]);
+    if (password === '') await this.services.context.secrets.delete(this.passwordKey(spec.name));
+    else await this.services.context.secrets.store(this.passwordKey(spec.name), password);
+    return true;
+  }
+
+  /** For commands on a source node: the spec it was opened from. */
+  specOf(sourceId: string): ConnectionSpec | undefined {
+    const name = sourceId.replace(/^redis:/, '');
+    return this.configured().find((s) => s.name === name);
+  }
+
+  disconnect(sourceId: string): void {
+    this.stateSubscriptions.get(sourceId)?.();
+    this.stateSubscriptions.delete(sourceId);
+    this.services.sessionSources.remove(sourceId);
+    if (this.activeId === sourceId) this.activeId = undefined;
+    this.updateStatusBar();
+  }
+
+  private updateStatusBar(): void {
+    const redis = this.services.sessionSources.all().filter((s) => s.kind === 'redis');
+    const active = redis.find((s) => s.id === this.activeId) ?? redis[0];
+    if (!active) {
+      this.statusBar.hide();
+      return;
+    }
+    const state = active.state;
+    const icon = state.kind === 'connected' ? '$(database)' : state.kind === 'disconnected' ? '$(debug-disconnect)' : '$(loading~spin)';
+    const stateText = state.kind === 'disconnected' ? (state.retrying ? 'disconnected — retrying' : 'disconnected') : state.kind;
+    this.statusBar.text = `${icon} ${active.id.replace(/^redis:/, '')}${state.kind === 'connected' ? '' : `: ${stateText}`}`;
+    this.statusBar.tooltip = `${active.label}\n${state.kind === 'disconnected' ? state.reason : stateText}${active.writable ? '' : '\nread-only'}\nClick to connect to another Redis.`;
+    this.statusBar.backgroundColor = state.kind === 'disconnected' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.statusBar.show();
+  }
+
+  get statusText(): string { return this.statusBar.text; }
+
+  override dispose(): void {
+    for (const stop of this.stateSubscriptions.values()) stop();
+    this.stateSubscriptions.clear();
+    super.dispose();
+  }
+}
+
+function safeDescribe(url: string): string {
+  try {
+    return describeTarget(parseRedisUrl(url));
+  } catch {
+    return 'invalid URL';
+  }
+}

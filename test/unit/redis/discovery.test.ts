@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { findRedisUrls, findStorePrefix } from '../../../src/core/redis/discovery';
+
+describe('redis discovery in the workspace', () => {
+  it('finds REDIS_URL-style variables in .env text', () => {
+    const env = [
+      '# comment',
+      'REDIS_URL=redis://127.0.0.1:6379',
+      'SESSION_REDIS_URL="rediss://u:p@cache:6380/1"',
+      'REDIS_HOST=127.0.0.1',
+      'DATABASE_URL=postgres://x',
+      "KV_URL='redis+sentinel://h:26379/m'",
+      'OTHER_URL=redis://not-a-redis-variable',
+    ].join('\n');
+    assert.deepEqual(findRedisUrls(env), [
+      { variable: 'REDIS_URL', url: 'redis://127.0.0.1:6379' },
+      { variable: 'SESSION_REDIS_URL', url: 'rediss://u:p@cache:6380/1' },
+      { variable: 'KV_URL', url: 'redis+sentinel://h:26379/m' },
+    ]);
+    assert.deepEqual(findRedisUrls('\u0000garbage=='), []);
+  });
+
+  it('finds a literal prefix in new RedisStore({ ... })', () => {
+    assert.equal(findStorePrefix("app.use(session({ store: new RedisStore({ client, prefix: 'myapp:sess:' }) }))"), 'myapp:sess:');
+    assert.equal(findStorePrefix('const store = new connectRedis.RedisStore({\n  client: redis,\n  ttl: 60,\n  prefix: "a\\"b:",\n});'), 'a"b:');
+    assert.equal(findStorePrefix('new RedisStore({ client, prefix: `x:` })'), 'x:');
+  });
+
+  it('ignores computed prefixes and other objects', () => {
+    assert.equal(findStorePrefix('new RedisStore({ client, prefix: PREFIX })'), undefined);
+    assert.equal(findStorePrefix('new RedisStore({ client, prefix: `${env}:` })'), undefined);
+    assert.equal(findStorePrefix("new Other({ prefix: 'no:' })"), undefined);
+    assert.equal(findStorePrefix("new RedisStore({ client: make({ prefix: 'inner' }) })".replace('prefix', 'keyPrefix')), undefined);
+    assert.equal(findStorePrefix('new RedisStore({'.repeat(5000)), undefined);
+  });
+});
