@@ -1,4 +1,5 @@
 // Composition root: builds the shared services, hands them to each feature, and returns.
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Log } from './common/log';
 import { Services } from './common/services';
@@ -26,9 +27,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ['sessions', activateSessionsView],
     ['diagnostics', activateDiagnostics],
   ];
+  const timings: string[] = [];
   for (const [name, start] of features) {
+    const started = performance.now();
     try {
       start(services);
+      timings.push(`${name} ${(performance.now() - started).toFixed(1)} ms`);
     } catch (err) {
       // VS Code is silent about a failed activation: log it and tell the user, but keep the other features.
       log.error('activate', `the ${name} feature failed to start`, err);
@@ -36,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
   }
   context.subscriptions.push(vscode.commands.registerCommand('sessionLens.showLog', () => log.show()));
-  log.info('activate', `Session Lens ${String(context.extension.packageJSON.version)} active`);
+  log.info('activate', `Session Lens ${String(context.extension.packageJSON.version)} active (${timings.join(', ')})`);
   return { testHooks };
 }
 
