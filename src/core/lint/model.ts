@@ -1,0 +1,62 @@
+// Everything the rules read about one file, built once per lint run.
+import type * as t from '@babel/types';
+import { FileIndex, indexFile, isFunctionNode } from './ast';
+import { Bindings } from './bindings';
+import { CodeStyle, detectStyle } from './edits';
+import { CookieCall, SessionSite, findCookieCalls, findSessionSites } from './sites';
+import type { LintEnvironment } from './types';
+import { Evaluator } from './values';
+
+export class FileModel {
+  readonly index: FileIndex;
+  readonly bindings: Bindings;
+  readonly evaluator: Evaluator;
+  readonly style: CodeStyle;
+  private sitesCache?: SessionSite[];
+  private cookieCallsCache?: CookieCall[];
+
+  constructor(readonly source: string, readonly file: t.File, readonly fileName: string, readonly environment: LintEnvironment) {
+    this.index = indexFile(file);
+    this.bindings = new Bindings(this.index);
+    this.evaluator = new Evaluator(this.index, this.bindings, source);
+    this.style = detectStyle(file, source, this.index.quotes);
+  }
+
+  get sites(): SessionSite[] {
+    return (this.sitesCache ??= findSessionSites(this));
+  }
+
+  get cookieCalls(): CookieCall[] {
+    return (this.cookieCallsCache ??= findCookieCalls(this));
+  }
+
+  text(node: t.Node): string {
+    return this.source.slice(node.start ?? 0, node.end ?? 0);
+  }
+
+  /** The statement (direct child of a block or the program) that contains `node`. */
+  statementOf(node: t.Node): t.Node {
+    let current = node;
+    for (let p = this.index.parents.get(current); p; p = this.index.parents.get(p)) {
+      if (p.type === 'Program' || p.type === 'BlockStatement' || p.type === 'StaticBlock' || p.type === 'SwitchCase') return current;
+      current = p;
+    }
+    return current;
+  }
+
+  enclosingFunction(node: t.Node): t.Function | undefined {
+    for (let p = this.index.parents.get(node); p; p = this.index.parents.get(p)) if (isFunctionNode(p)) return p;
+    return undefined;
+  }
+
+  usesModule(...modules: string[]): boolean {
+    return modules.some((m) => this.bindings.modules.has(m));
+  }
+
+  /** The lowest version a dependency's range allows, as [major, minor], when the project lists it. */
+  dependencyVersion(name: string): [number, number] | undefined {
+    const range = this.environment.dependencies?.[name];
+    const m = range ? /(\d+)\.(\d+)/.exec(range) ?? /(\d+)/.exec(range) : null;
+    return m ? [Number(m[1]), Number(m[2] ?? 0)] : undefined;
+  }
+}

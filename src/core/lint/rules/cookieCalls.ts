@@ -1,0 +1,147 @@
+// Cookies set by hand: res.cookie / reply.setCookie / cookies.set, raw Set-Cookie headers, csurf's secret
+// cookie and cookies written from browser script.
+import type * as t from '@babel/types';
+import { isDefaultExport } from '../bindings';
+import { memberChain, memberName, unwrap } from '../ast';
+import { insertProperty, quoted, replaceNode } from '../edits';
+import type { FileModel } from '../model';
+import { Rule, RuleContext, fix, productionTest } from '../rule';
+import { CookieCall, isSensitiveCookieName } from '../sites';
+import type { TextEdit } from '../types';
+import { ObjectInfo, knownString, truthy } from '../values';
+
+/** A flag counts as off when absent (and off by default) or surely falsy. */
+function flagOff(options: ObjectInfo | undefined, key: string, defaultOn: boolean): boolean {
+  if (!options) return !defaultOn;
+  const v = options.value(key);
+  if (!v) return options.complete && !defaultOn;
+  return truthy(v) === false;
+}
+
+function hasAttribute(text: string, name: string): boolean {
+  return new RegExp(`;\\s*${name}\\s*(;|=|$)`, 'i').test(text);
+}
+
+function headerFix(model: FileModel, c: CookieCall, add: string[]): TextEdit | undefined {
+  const node = c.node;
+  const suffix = add.map((a) => `; ${a}`).join('');
+  if (node.type === 'StringLiteral') {
+    const raw = model.text(node);
+    return { start: (node.end ?? 1) - 1, end: (node.end ?? 1) - 1, text: raw[0] === '"' || raw[0] === "'" ? suffix.replace(new RegExp(raw[0], 'g'), `\\${raw[0]}`) : suffix };
+  }
+  if (node.type === 'TemplateLiteral') return { start: (node.end ?? 1) - 1, end: (node.end ?? 1) - 1, text: suffix };
+  return undefined;
+}
+
+const resCookieInsecure: Rule = {
+  id: 'res-cookie-insecure',
+  defaultLevel: 'warning',
+  description: 'A session- or token-like cookie is set without httpOnly or secure.',
+  check({ model, report }: RuleContext) {
+    for (const c of model.cookieCalls) {
+      const missing: string[] = [];
+      const edits: TextEdit[] = [];
+      if (c.kind === 'header') {
+        if (!hasAttribute(c.text ?? '', 'httponly')) missing.push('HttpOnly');
+        if (!hasAttribute(c.text ?? '', 'secure')) missing.push('Secure');
+        const e = missing.length ? headerFix(model, c, missing) : undefined;
+        if (e) edits.push(e);
+      } else {
+        if (c.optionsUnknown) continue;
+        if (flagOff(c.options, 'httpOnly', c.defaultHttpOnly)) missing.push('httpOnly');
+        if (flagOff(c.options, 'secure', false)) missing.push('secure');
+        const toInsert: string[] = [];
+        let fixable = true;
+        for (const m of missing) {
+          const p = c.options?.get(m);
+          const value = m === 'secure' ? productionTest(model) : 'true';
+          if (!p) toInsert.push(`${m}: ${value}`);
+          else if (p.prop?.type === 'ObjectProperty' && p.assigned.length === 0) edits.push(replaceNode(p.prop.value, value));
+          else fixable = false;
+        }
+        if (toInsert.length > 0) {
+          const call = c.node as t.CallExpression;
+          const last = call.arguments[call.arguments.length - 1];
+          if (c.options?.node) edits.push(insertProperty(model.source, c.options.node, toInsert.join(', ')));
+          else if (!c.optionsNode) edits.push({ start: last.end ?? 0, end: last.end ?? 0, text: `, { ${toInsert.join(', ')} }` });
+          else fixable = false;
+        }
+        if (!fixable) edits.length = 0;
+      }
+      if (missing.length === 0) continue;
+      const what = missing.join(' and ');
+      const node = c.kind === 'header' ? c.node : (c.node as t.CallExpression).callee;
+      const readable = missing.some((m) => /httponly/i.test(m));
+      const plain = missing.some((m) => /secure/i.test(m));
+      const consequence = [readable ? 'page scripts can read it' : '', plain ? 'it can travel over plain HTTP' : ''].filter(Boolean).join(' and ');
+      report(node, `The '${c.name}' cookie is set without ${what}, so ${consequence}.`,
+        edits.length ? [fix(`Add ${what}`, edits)] : []);
+    }
+  },
+};
+
+const csurfCookieInsecure: Rule = {
+  id: 'csurf-cookie-insecure',
+  defaultLevel: 'info',
+  description: "csurf keeps its secret in a cookie without httpOnly or secure.",
+  check({ model, report }: RuleContext) {
+    if (!model.usesModule('csurf')) return;
+    for (const call of model.index.calls) {
+      if (!isDefaultExport(model.bindings.resolve(call.callee), ['csurf']) || !call.arguments[0]) continue;
+      const options = model.evaluator.evaluate(call.arguments[0]);
+      if (options.k !== 'obj') continue;
+      const cookie = options.obj.get('cookie');
+      if (!cookie) continue;
+      const full = `{ httpOnly: true, secure: ${productionTest(model)}, sameSite: ${quoted('strict', model.style)} }`;
+      if (cookie.value.k === 'bool' && cookie.value.v && cookie.assigned.length === 0) {
+        report(cookie.value.node, "csurf's secret cookie is set without httpOnly and secure, so scripts can read it and it can travel over plain HTTP.", [fix('Set httpOnly and secure on the csurf cookie', [replaceNode(cookie.value.node, full)])]);
+        continue;
+      }
+      if (cookie.value.k !== 'obj') continue;
+      const obj = cookie.value.obj;
+      const missing = ['httpOnly', 'secure'].filter((k) => flagOff(obj, k, false));
+      if (missing.length === 0) continue;
+      const entries = missing.filter((k) => !obj.get(k)).map((k) => (k === 'secure' ? `secure: ${productionTest(model)}` : 'httpOnly: true'));
+      const fixes = obj.node && entries.length === missing.length ? [fix(`Add ${missing.join(' and ')}`, [insertProperty(model.source, obj.node, entries.join(', '))])] : [];
+      report(cookie.value.node, `csurf's secret cookie is set without ${missing.join(' and ')}.`, fixes);
+    }
+  },
+};
+
+function clientCookieText(model: FileModel, node: t.Node): string | undefined {
+  const n = unwrap(node);
+  if (n.type === 'TemplateLiteral') return n.quasis.map((q) => q.value.cooked ?? q.value.raw).join('${}');
+  return knownString(model.evaluator.evaluate(n));
+}
+
+const clientCookieInsecure: Rule = {
+  id: 'client-cookie-insecure',
+  defaultLevel: 'info',
+  description: 'Browser script writes a sensitive cookie without secure.',
+  check({ model, report }: RuleContext) {
+    const message = (name: string) => `The '${name}' cookie is written from browser script without secure, so it can travel over plain HTTP and any script on the page can read it.`;
+    for (const a of model.index.assignments) {
+      if (memberChain(a.left)?.join('.') !== 'document.cookie') continue;
+      const text = clientCookieText(model, a.right);
+      const name = text?.slice(0, Math.max(0, text.indexOf('='))).trim();
+      if (!text || !name || name.includes('${}') || !isSensitiveCookieName(name) || hasAttribute(text, 'secure')) continue;
+      report(a, message(name));
+    }
+    if (!model.usesModule('js-cookie', 'universal-cookie', 'react-cookie')) return;
+    for (const call of model.index.calls) {
+      if (memberName(call.callee) !== 'set') continue;
+      const ref = model.bindings.resolve((call.callee as t.MemberExpression).object);
+      if (!ref || (ref.module !== 'js-cookie' && ref.module !== 'universal-cookie' && ref.module !== 'react-cookie')) continue;
+      const first = call.arguments[0];
+      const name = first && first.type !== 'SpreadElement' && first.type !== 'ArgumentPlaceholder' ? knownString(model.evaluator.evaluate(first)) : undefined;
+      if (!name || !isSensitiveCookieName(name)) continue;
+      const optionsNode = call.arguments[2];
+      const options = optionsNode ? model.evaluator.evaluate(optionsNode) : undefined;
+      if (optionsNode && options?.k !== 'obj') continue;
+      if (!flagOff(options?.k === 'obj' ? options.obj : undefined, 'secure', false)) continue;
+      report(call.callee, message(name));
+    }
+  },
+};
+
+export const cookieCallRules: Rule[] = [resCookieInsecure, csurfCookieInsecure, clientCookieInsecure];

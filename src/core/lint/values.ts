@@ -1,0 +1,337 @@
+// Static values of expressions: literals, same-file constants, `process.env`, fallbacks, conditionals,
+// object literals with spreads, and later member assignments (`opts.cookie.secure = true`). Anything else
+// is `unknown`, and rules stay silent on unknown values.
+import type * as t from '@babel/types';
+import { Bindings, ModuleRef } from './bindings';
+import { FileIndex, isFunctionNode, memberChain, propertyName, unwrap } from './ast';
+
+export type Value =
+  | { k: 'str'; v: string; node: t.Node }
+  | { k: 'num'; v: number; node: t.Node }
+  | { k: 'bool'; v: boolean; node: t.Node }
+  | { k: 'null'; node: t.Node }
+  | { k: 'undef'; node: t.Node }
+  | { k: 'obj'; obj: ObjectInfo; node: t.Node }
+  | { k: 'arr'; elements: Value[]; complete: boolean; node: t.Node }
+  | { k: 'env'; name?: string; node: t.Node }
+  | { k: 'or'; op: '||' | '??'; left: Value; right: Value; node: t.Node }
+  | { k: 'cond'; test: string; then: Value; else: Value; node: t.Node }
+  | { k: 'fn'; fn: t.Function; node: t.Node }
+  | { k: 'new'; callee?: ModuleRef; node: t.NewExpression }
+  | { k: 'module'; ref: ModuleRef; node: t.Node }
+  /** The initial value and every later assignment: which one holds at run time is not known. */
+  | { k: 'multi'; values: Value[]; node: t.Node }
+  | { k: 'unknown'; node: t.Node };
+
+export interface PropInfo {
+  key: string;
+  value: Value;
+  /** The property in an object literal, when the key is written in one (not only assigned later). */
+  prop?: t.ObjectProperty | t.ObjectMethod;
+  /** Values assigned later (`opts.key = value`), in source order. */
+  assigned: Value[];
+}
+
+export interface Root { name: string; path: string[] }
+
+export class ObjectInfo {
+  constructor(
+    readonly props: Map<string, PropInfo>,
+    /** False when a spread, computed key or mutation hides part of the object. */
+    readonly complete: boolean,
+    /** The literal where new properties can be inserted. */
+    readonly node: t.ObjectExpression | undefined,
+    readonly roots: Root[],
+    readonly evaluator: Evaluator,
+  ) {}
+
+  get(key: string): PropInfo | undefined {
+    const own = this.props.get(key);
+    const assigned = this.evaluator.assignedValues(this.roots, key);
+    if (!own && assigned.length === 0) return undefined;
+    if (assigned.length === 0) return own;
+    const first = own ?? { key, value: { k: 'undef', node: assigned[0].node } as Value, assigned: [] };
+    return { ...first, assigned };
+  }
+
+  /** The effective value: the literal one, or `multi` when it is also assigned later. */
+  value(key: string): Value | undefined {
+    const p = this.get(key);
+    if (!p) return undefined;
+    if (p.assigned.length === 0) return p.value;
+    return { k: 'multi', values: p.prop ? [p.value, ...p.assigned] : p.assigned, node: p.value.node };
+  }
+
+  /** Known to be absent: the key is neither written nor assigned, and nothing hides part of the object. */
+  missing(key: string): boolean {
+    return this.complete && this.get(key) === undefined;
+  }
+
+  /** The object under `key` (e.g. `cookie`), when it is known. */
+  child(key: string): ObjectInfo | undefined {
+    const v = this.value(key);
+    return v?.k === 'obj' ? v.obj : undefined;
+  }
+}
+
+export class Evaluator {
+  private readonly memberAssignments = new Map<string, t.AssignmentExpression[]>();
+  private readonly mutatedRoots = new Set<string>();
+  private readonly active = new Set<t.Node>();
+
+  constructor(private readonly index: FileIndex, readonly bindings: Bindings, readonly source: string) {
+    for (const a of index.assignments) {
+      if (a.operator !== '=' || (a.left.type !== 'MemberExpression' && a.left.type !== 'OptionalMemberExpression')) continue;
+      const chain = memberChain(a.left);
+      if (!chain) {
+        const head = memberChain(a.left.object);
+        if (head) this.mutatedRoots.add(head.join('.'));
+        continue;
+      }
+      const key = chain.join('.');
+      const list = this.memberAssignments.get(key);
+      if (list) list.push(a); else this.memberAssignments.set(key, [a]);
+    }
+    for (const call of index.calls) {
+      const callee = memberChain(call.callee);
+      if (callee?.join('.') === 'Object.assign' && call.arguments[0]) {
+        const target = memberChain(call.arguments[0]);
+        if (target) this.mutatedRoots.add(target.join('.'));
+      }
+    }
+  }
+
+  text(node: t.Node): string {
+    return this.source.slice(node.start ?? 0, node.end ?? 0);
+  }
+
+  assignedValues(roots: Root[], key: string): Value[] {
+    const out: Value[] = [];
+    for (const r of roots) {
+      const list = this.memberAssignments.get([r.name, ...r.path, key].join('.'));
+      if (list) for (const a of list) out.push(this.evaluate(a.right, [{ name: r.name, path: [...r.path, key] }]));
+    }
+    return out;
+  }
+
+  private isMutated(roots: Root[]): boolean {
+    return roots.some((r) => this.mutatedRoots.has([r.name, ...r.path].join('.')));
+  }
+
+  /** The one declaration of `name` visible from `use` (same or enclosing function), or undefined. */
+  declaration(name: string, use: t.Node): t.VariableDeclarator | undefined {
+    if (this.index.reassigned.has(name)) return undefined;
+    const scopes = new Set<t.Node | undefined>([undefined]);
+    for (let p = this.index.parents.get(use); p; p = this.index.parents.get(p)) {
+      if (isFunctionNode(p)) {
+        if (p.params.some((param) => bindsName(param, name))) return undefined;
+        scopes.add(p);
+      }
+    }
+    const visible = (this.index.declarators.get(name) ?? []).filter((d) => scopes.has(this.enclosingFunction(d)));
+    return visible.length === 1 ? visible[0] : undefined;
+  }
+
+  private enclosingFunction(node: t.Node): t.Node | undefined {
+    for (let p = this.index.parents.get(node); p; p = this.index.parents.get(p)) if (isFunctionNode(p)) return p;
+    return undefined;
+  }
+
+  evaluate(node: t.Node, roots: Root[] = [], depth = 0): Value {
+    const n = unwrap(node);
+    if (depth > 12 || this.active.has(n)) return { k: 'unknown', node: n };
+    this.active.add(n);
+    try {
+      return this.evaluateNode(n, roots, depth);
+    } finally {
+      this.active.delete(n);
+    }
+  }
+
+  private evaluateNode(n: t.Node, roots: Root[], depth: number): Value {
+    switch (n.type) {
+      case 'StringLiteral': return { k: 'str', v: n.value, node: n };
+      case 'TemplateLiteral':
+        if (n.expressions.length === 0) return { k: 'str', v: n.quasis[0]?.value.cooked ?? '', node: n };
+        return { k: 'unknown', node: n };
+      case 'NumericLiteral': return { k: 'num', v: n.value, node: n };
+      case 'BooleanLiteral': return { k: 'bool', v: n.value, node: n };
+      case 'NullLiteral': return { k: 'null', node: n };
+      case 'Identifier': {
+        if (n.name === 'undefined') return { k: 'undef', node: n };
+        const ref = this.bindings.resolve(n);
+        if (ref) return { k: 'module', ref, node: n };
+        const decl = this.declaration(n.name, n);
+        if (!decl?.init) return { k: 'unknown', node: n };
+        return this.evaluate(decl.init, [{ name: n.name, path: [] }, ...roots], depth + 1);
+      }
+      case 'MemberExpression': case 'OptionalMemberExpression': {
+        const chain = memberChain(n);
+        if (chain && chain.length === 3 && chain[0] === 'process' && chain[1] === 'env') return { k: 'env', name: chain[2], node: n };
+        if (chain && chain[0] === 'process' && chain[1] === 'env') return { k: 'env', node: n };
+        const obj = this.evaluate(n.object, [], depth + 1);
+        const name = propertyName(n.property, n.computed);
+        if (obj.k === 'obj' && name !== undefined) {
+          const v = obj.obj.value(name);
+          if (v) return v;
+          return obj.obj.complete ? { k: 'undef', node: n } : { k: 'unknown', node: n };
+        }
+        if (obj.k === 'arr' && name !== undefined && /^\d+$/.test(name) && obj.complete) return obj.elements[Number(name)] ?? { k: 'undef', node: n };
+        if (obj.k === 'module' && name !== undefined) return { k: 'module', ref: { module: obj.ref.module, path: [...obj.ref.path, name] }, node: n };
+        return { k: 'unknown', node: n };
+      }
+      case 'LogicalExpression': {
+        if (n.operator === '&&') return { k: 'unknown', node: n };
+        return { k: 'or', op: n.operator, left: this.evaluate(n.left, [], depth + 1), right: this.evaluate(n.right, [], depth + 1), node: n };
+      }
+      case 'ConditionalExpression':
+        return { k: 'cond', test: this.conditionText(n.test), then: this.evaluate(n.consequent, [], depth + 1), else: this.evaluate(n.alternate, [], depth + 1), node: n };
+      case 'UnaryExpression': {
+        const arg = this.evaluate(n.argument, [], depth + 1);
+        if (n.operator === '!') { const truth = truthy(arg); return truth === undefined ? { k: 'unknown', node: n } : { k: 'bool', v: !truth, node: n }; }
+        if (n.operator === '-' && arg.k === 'num') return { k: 'num', v: -arg.v, node: n };
+        if (n.operator === 'void') return { k: 'undef', node: n };
+        return { k: 'unknown', node: n };
+      }
+      case 'BinaryExpression': {
+        const left = this.evaluate(n.left, [], depth + 1);
+        const right = this.evaluate(n.right, [], depth + 1);
+        if (left.k === 'num' && right.k === 'num') {
+          const v = n.operator === '*' ? left.v * right.v : n.operator === '+' ? left.v + right.v : n.operator === '-' ? left.v - right.v
+            : n.operator === '/' ? left.v / right.v : n.operator === '**' ? left.v ** right.v : undefined;
+          if (v !== undefined) return { k: 'num', v, node: n };
+        }
+        if (n.operator === '+' && (left.k === 'str' || left.k === 'num') && (right.k === 'str' || right.k === 'num')) return { k: 'str', v: String(left.v) + String(right.v), node: n };
+        return { k: 'unknown', node: n };
+      }
+      case 'ObjectExpression': return { k: 'obj', obj: this.objectInfo(n, roots, depth), node: n };
+      case 'ArrayExpression': {
+        let complete = true;
+        const elements: Value[] = [];
+        for (const el of n.elements) {
+          if (!el || el.type === 'SpreadElement') { complete = false; continue; }
+          elements.push(this.evaluate(el, [], depth + 1));
+        }
+        return { k: 'arr', elements, complete, node: n };
+      }
+      case 'FunctionExpression': case 'ArrowFunctionExpression': return { k: 'fn', fn: n, node: n };
+      case 'NewExpression': return { k: 'new', callee: this.bindings.resolve(n.callee), node: n };
+      case 'CallExpression': {
+        const callee = memberChain(n.callee)?.join('.');
+        const first = n.arguments[0];
+        // Buffer.from('literal') and String('literal') carry the literal.
+        if ((callee === 'Buffer.from' || callee === 'String') && first && first.type !== 'SpreadElement' && first.type !== 'ArgumentPlaceholder') {
+          const v = this.evaluate(first, [], depth + 1);
+          if (v.k === 'str') return v;
+        }
+        const ref = this.bindings.resolve(n);
+        if (ref) return { k: 'module', ref, node: n };
+        return { k: 'unknown', node: n };
+      }
+      case 'AwaitExpression': {
+        const ref = this.bindings.resolve(n);
+        return ref ? { k: 'module', ref, node: n } : { k: 'unknown', node: n };
+      }
+      default: return { k: 'unknown', node: n };
+    }
+  }
+
+  /** A condition's text, through a same-file constant (`isProd` -> `process.env.NODE_ENV==='production'`). */
+  conditionText(node: t.Node): string {
+    let n = unwrap(node);
+    let negate = false;
+    if (n.type === 'UnaryExpression' && n.operator === '!') { negate = true; n = unwrap(n.argument); }
+    if (n.type === 'Identifier') {
+      const init = this.declaration(n.name, n)?.init;
+      if (init) n = unwrap(init);
+    }
+    return (negate ? '!' : '') + normalizeTest(this.text(n));
+  }
+
+  private objectInfo(n: t.ObjectExpression, roots: Root[], depth: number): ObjectInfo {
+    const props = new Map<string, PropInfo>();
+    let complete = !this.isMutated(roots);
+    for (const p of n.properties) {
+      if (p.type === 'SpreadElement') {
+        const spread = this.evaluate(p.argument, [], depth + 1);
+        if (spread.k === 'obj') {
+          for (const [key, info] of spread.obj.props) props.set(key, { ...info, prop: undefined });
+          if (!spread.obj.complete) complete = false;
+        } else if (spread.k !== 'null' && spread.k !== 'undef') {
+          complete = false;
+        }
+        continue;
+      }
+      const key = propertyName(p.key, p.computed);
+      if (key === undefined) { complete = false; continue; }
+      if (p.type === 'ObjectMethod') {
+        props.set(key, { key, value: { k: 'fn', fn: p, node: p }, prop: p, assigned: [] });
+        continue;
+      }
+      const childRoots = roots.map((r) => ({ name: r.name, path: [...r.path, key] }));
+      const valueNode = p.value.type === 'AssignmentPattern' ? p.value.right : p.value;
+      props.set(key, { key, value: this.evaluate(valueNode, childRoots, depth + 1), prop: p, assigned: [] });
+    }
+    return new ObjectInfo(props, complete, n, roots, this);
+  }
+}
+
+function bindsName(param: t.Node, name: string): boolean {
+  switch (param.type) {
+    case 'Identifier': return param.name === name;
+    case 'AssignmentPattern': return bindsName(param.left, name);
+    case 'RestElement': return bindsName(param.argument, name);
+    case 'TSParameterProperty': return bindsName(param.parameter, name);
+    case 'ObjectPattern': return param.properties.some((p) => bindsName(p.type === 'RestElement' ? p : p.value, name));
+    case 'ArrayPattern': return param.elements.some((e) => e !== null && bindsName(e, name));
+    default: return false;
+  }
+}
+
+/** `a === b` and `a==b` compare equal as texts. */
+export function normalizeTest(text: string): string {
+  return text.replace(/\s+/g, '').replace(/===/g, '==').replace(/!==/g, '!=');
+}
+
+/** Whether a value is truthy at run time: true, false, or undefined when it cannot be known. */
+export function truthy(v: Value): boolean | undefined {
+  switch (v.k) {
+    case 'str': return v.v !== '';
+    case 'num': return v.v !== 0 && !Number.isNaN(v.v);
+    case 'bool': return v.v;
+    case 'null': case 'undef': return false;
+    case 'obj': case 'arr': case 'fn': case 'new': case 'module': return true;
+    case 'or': {
+      const left = truthy(v.left);
+      if (left === true) return true;
+      if (v.op === '||' && left === false) return truthy(v.right);
+      const right = truthy(v.right);
+      return right === true && v.op === '||' ? true : undefined;
+    }
+    case 'cond': case 'multi': {
+      const parts = v.k === 'cond' ? [v.then, v.else] : v.values;
+      const truths = parts.map(truthy);
+      return truths.every((x) => x === truths[0]) ? truths[0] : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+/** Every value `v` may take, flattening conditionals, fallbacks and later assignments. */
+export function leaves(v: Value): Value[] {
+  switch (v.k) {
+    case 'cond': return [...leaves(v.then), ...leaves(v.else)];
+    case 'or': return [...leaves(v.left), ...leaves(v.right)];
+    case 'multi': return v.values.flatMap(leaves);
+    default: return [v];
+  }
+}
+
+/** The string the value surely is, else undefined. */
+export function knownString(v: Value | undefined): string | undefined {
+  if (!v) return undefined;
+  if (v.k === 'str') return v.v;
+  const all = leaves(v);
+  if (v.k !== 'or' && all.length > 0 && all.every((x) => x.k === 'str' && x.v === (all[0] as { v: string }).v)) return (all[0] as { v: string }).v;
+  return undefined;
+}

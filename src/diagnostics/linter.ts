@@ -1,0 +1,121 @@
+// Lints open JS/TS documents as they change (debounced) and publishes the findings as diagnostics; keeps the
+// findings per document so the code-action provider can offer their fixes.
+import * as vscode from 'vscode';
+// The analyzer is light; the parser behind it (@babel/parser) is only loaded by the first lint.
+import { Finding, LintEnvironment, lintSource } from '../core/lint';
+import { DisposableStore } from '../common/lifecycle';
+import type { Log } from '../common/log';
+import { EnvironmentFinder } from './environment';
+import { LintSettings, affectsLintSettings, readLintSettings } from './settings';
+
+export const DIAGNOSTIC_SOURCE = 'Session Lens';
+export const LINTED_LANGUAGES = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
+const DEBOUNCE_MS = 200;
+
+export interface LintedDocument {
+  version: number | undefined;
+  text: string;
+  findings: Finding[];
+  environment: LintEnvironment;
+}
+
+export class SessionLinter extends DisposableStore {
+  readonly collection: vscode.DiagnosticCollection;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly results = new Map<string, LintedDocument>();
+  readonly environments: EnvironmentFinder;
+  private settings: LintSettings = readLintSettings();
+  private readonly onDidLintEmitter = this.register(new vscode.EventEmitter<vscode.Uri>());
+  /** Fires after a document's diagnostics were replaced. */
+  readonly onDidLint = this.onDidLintEmitter.event;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log) {
+    super();
+    this.collection = this.register(vscode.languages.createDiagnosticCollection('sessionLens'));
+    this.environments = this.register(new EnvironmentFinder());
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document, DEBOUNCE_MS); }));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri, !this.settings.workspace)));
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsLintSettings(e)) return;
+      this.settings = readLintSettings();
+      this.relintAll();
+    }));
+    this.register({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); this.timers.clear(); } });
+    this.relintAll();
+  }
+
+  get currentSettings(): LintSettings { return this.settings; }
+
+  isLintable(document: vscode.TextDocument): boolean {
+    return LINTED_LANGUAGES.has(document.languageId) && document.uri.scheme !== 'output' && document.uri.scheme !== 'git';
+  }
+
+  relintAll(): void {
+    if (!this.settings.enable) { this.collection.clear(); this.results.clear(); return; }
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  result(uri: vscode.Uri): LintedDocument | undefined {
+    return this.results.get(uri.toString());
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!this.settings.enable || !this.isLintable(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.lintDocument(document);
+    }, delay));
+  }
+
+  private forget(uri: vscode.Uri, clear: boolean): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.results.delete(key);
+    if (clear) this.collection.delete(uri);
+  }
+
+  async lintDocument(document: vscode.TextDocument): Promise<void> {
+    try {
+      const environment = await this.environments.for(document.uri);
+      if (document.isClosed) return;
+      const version = document.version;
+      const text = document.getText();
+      const findings = lintSource(text, document.fileName, { rules: this.settings.rules, environment }).findings;
+      if (document.version !== version) return;
+      this.publish(document.uri, { version, text, findings, environment });
+    } catch (err) {
+      this.log.error('diagnostics', `linting ${vscode.workspace.asRelativePath(document.uri)} failed`, err);
+    }
+  }
+
+  /** Records findings for a file (open or checked by the workspace command) and shows them. */
+  publish(uri: vscode.Uri, linted: LintedDocument): void {
+    this.results.set(uri.toString(), linted);
+    this.collection.set(uri, linted.findings.map((f) => this.toDiagnostic(f)));
+    this.onDidLintEmitter.fire(uri);
+  }
+
+  toDiagnostic(f: Finding): vscode.Diagnostic {
+    const range = new vscode.Range(f.line - 1, f.column - 1, f.endLine - 1, f.endColumn - 1);
+    const severity = f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+    const d = new vscode.Diagnostic(range, f.message, severity);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = { value: f.rule, target: this.ruleDocUri(f.rule) };
+    return d;
+  }
+
+  ruleDocUri(rule: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${rule}.md`);
+  }
+}
+
+/** The finding a diagnostic was made from: same rule and same range. */
+export function findingFor(linted: LintedDocument, diagnostic: vscode.Diagnostic): Finding | undefined {
+  const rule = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  const r = diagnostic.range;
+  return linted.findings.find((f) => f.rule === rule && f.line - 1 === r.start.line && f.column - 1 === r.start.character && f.endLine - 1 === r.end.line && f.endColumn - 1 === r.end.character);
+}

@@ -1,0 +1,23 @@
+// The diagnostics settings, typed once (mirrors package.json `contributes.configuration`).
+import * as vscode from 'vscode';
+import { RULE_LEVELS, RULES_BY_ID, type RuleLevel } from '../core/lint';
+
+export interface LintSettings {
+  enable: boolean;
+  workspace: boolean;
+  rules: Record<string, RuleLevel>;
+}
+
+export function readLintSettings(scope?: vscode.ConfigurationScope): LintSettings {
+  const config = vscode.workspace.getConfiguration('sessionLens', scope);
+  const raw = config.get<Record<string, unknown>>('rules') ?? {};
+  const rules: Record<string, RuleLevel> = {};
+  for (const [id, level] of Object.entries(raw)) {
+    if (RULES_BY_ID.has(id) && typeof level === 'string' && (RULE_LEVELS as readonly string[]).includes(level)) rules[id] = level as RuleLevel;
+  }
+  return { enable: config.get<boolean>('lint.enable', true), workspace: config.get<boolean>('lint.workspace', false), rules };
+}
+
+export function affectsLintSettings(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('sessionLens.rules') || e.affectsConfiguration('sessionLens.lint');
+}
