@@ -51,17 +51,30 @@ function packagingRows(): BenchRow[] {
 function activationRows(): BenchRow[] {
   const runs = quick ? 3 : 5;
   const times: number[] = [];
+  const baselines: number[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'session-lens-activation-'));
   for (let i = 0; i < runs; i++) {
     const file = join(dir, `run-${i}.json`);
-    const r = spawnSync(process.execPath, ['test/host/run-code-server.mjs', '--no-build', '--grep', 'activation'], {
+    const r = spawnSync(process.execPath, ['test/host/run-code-server.mjs', '--no-build', '--baseline-extension', '--grep', 'activation'], {
       cwd: root, stdio: 'ignore', env: { ...process.env, SESSION_LENS_ACTIVATION_FILE: file },
     });
-    if (r.status === 0 && existsSync(file)) times.push((JSON.parse(readFileSync(file, 'utf8')) as { ms: number }).ms);
+    if (existsSync(file)) {
+      const run = JSON.parse(readFileSync(file, 'utf8')) as { ms: number; baselineMs?: number };
+      times.push(run.ms);
+      if (run.baselineMs !== undefined) baselines.push(run.baselineMs);
+    } else {
+      console.error(`[bench] activation run ${i + 1} wrote no timing (exit ${r.status})`);
+    }
   }
   rmSync(dir, { recursive: true, force: true });
   if (!times.length) { console.error('[bench] activation: no host run succeeded'); process.exitCode = 1; return []; }
-  return [{ area: 'host', name: `activation in code-server (median of ${times.length})`, value: median(times), unit: 'ms' }];
+  return [{
+    area: 'host',
+    name: `activation in code-server (median of ${times.length})`,
+    value: median(times),
+    unit: 'ms',
+    ...(baselines.length ? { baseline: { name: 'an empty extension', value: median(baselines) } } : {}),
+  }];
 }
 
 function formatValue(row: { value: number; unit: string }): string {

@@ -1,7 +1,7 @@
 // Runs the extension-host suite inside a real VS Code: code-server from npm, opened in Debian's headless
 // Chromium through playwright-core (../shared/notes/vscode-host-testing.md). Exit code = the suite's.
 //
-// Options: --vsix FILE (install a packaged VSIX instead of the development folder),
+// Options: --vsix FILE (install a packaged VSIX instead of the development folder), --baseline-extension,
 //          --grep TEXT (only tests whose title matches), --keep (leave the temporary folders).
 // Screenshots requested by the suite are written to $SESSION_LENS_SCREENSHOTS (default out/screenshots).
 import { spawn, execFileSync } from 'node:child_process';
@@ -17,7 +17,9 @@ import { installCodeServer } from './install-code-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
-  options: { vsix: { type: 'string' }, grep: { type: 'string' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+  options: { vsix: { type: 'string' }, grep: { type: 'string' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' },
+    // Also load an empty extension, the side-by-side baseline of the activation benchmark.
+    'baseline-extension': { type: 'boolean' } },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.SESSION_LENS_HOST_TIMEOUT_MS ?? 20 * 60_000);
@@ -83,6 +85,10 @@ async function main() {
   const extensionsDir = join(tmp, 'extensions');
   const userDataDir = join(tmp, 'user-data');
   mkdirSync(extensionsDir, { recursive: true });
+  if (opts['baseline-extension']) {
+    // An installed copy of an empty extension: the baseline the activation benchmark compares with.
+    cpSync(join(root, 'test/fixtures/baseline-extension'), join(extensionsDir, 'session-lens-tests.baseline-0.0.1'), { recursive: true });
+  }
 
   const screenshotDir = resolve(process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
   let page;
