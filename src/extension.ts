@@ -7,6 +7,7 @@ import { SecretSources } from './secrets/secretSources';
 import { SessionSourceRegistry } from './sessions/sourceRegistry';
 import { activateCookieDecoder } from './cookies/activate';
 import { activateDiagnostics } from './diagnostics/activate';
+import { activateInProcess } from './inprocess/activate';
 import { activateSessionsView } from './sessions/activate';
 
 export interface ExtensionApi {
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const features: [string, (services: Services) => void][] = [
     ['cookies', activateCookieDecoder],
     ['sessions', activateSessionsView],
+    ['inprocess', activateInProcess],
     ['diagnostics', activateDiagnostics],
   ];
   const timings: string[] = [];

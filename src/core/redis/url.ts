@@ -83,7 +83,7 @@ function parseSentinel(text: string, scheme: string, overrides: { password?: str
 
 export function parseHostPort(text: string, defaultPort = DEFAULT_PORT): HostPort {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(text.trim());
-  if (!m) throw new RedisUrlError(`'${text}' is not HOST:PORT`);
+  if (!m) throw new RedisUrlError(`${quoteForMessage(text)} is not HOST:PORT`);
   const port = m[2] ? Number(m[2]) : defaultPort;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RedisUrlError(`port ${m[2]} is out of range`);
   return { host: unbracket(m[1]), port };
@@ -93,7 +93,7 @@ function parseDb(pathname: string, query: string | null): number {
   const text = (query ?? pathname.replace(/^\//, '')).trim();
   if (text === '') return 0;
   const db = Number(text);
-  if (!Number.isInteger(db) || db < 0) throw new RedisUrlError(`'${text}' is not a database number`);
+  if (!Number.isInteger(db) || db < 0) throw new RedisUrlError(`${quoteForMessage(text)} is not a database number`);
   return db;
 }
 
@@ -133,4 +133,11 @@ export function describeTarget(target: RedisTarget): string {
   const db = target.db ? `/${target.db}` : '';
   if (target.kind === 'sentinel') return `sentinel ${target.masterName}${db} via ${user}${nodes}${target.tls ? ' (TLS)' : ''}`;
   return `${target.tls ? 'rediss' : 'redis'}://${user}${nodes}${db}`;
+}
+
+/** Quotes a piece of user input for a one-line error message: escaped, short, and without credentials. */
+function quoteForMessage(text: string): string {
+  const withoutCredentials = text.replace(/^[^@]*@/, '***@');
+  const short = withoutCredentials.length > 40 ? `${withoutCredentials.slice(0, 40)}…` : withoutCredentials;
+  return JSON.stringify(short);
 }
