@@ -1,0 +1,156 @@
+// In-process sessions in a real VS Code: the fixture dev server launched under the built-in JavaScript
+// debugger (js-debug), stopped at a breakpoint in /login; and attaching by inspector address.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { InspectorSessionSource } from '../../../src/core/inspector/inspectorSource';
+import type { InProcessController } from '../../../src/inprocess/controller';
+import type { DebugFollower } from '../../../src/inprocess/debugFollower';
+import type { SessionSourceRegistry } from '../../../src/sessions/sourceRegistry';
+import { activateExtension, screenshot, waitForEvent, waitUntil } from './helpers';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const appJs = path.join(repoRoot, 'test/fixtures/dev-server/app.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function get(url: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => { try { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }); } catch { resolve({ status: res.statusCode ?? 0, body: text }); } });
+    }).on('error', reject);
+  });
+}
+
+describe('in-process sessions (host)', function () {
+  this.timeout(120_000);
+  let hooks: Map<string, unknown>;
+  let registry: SessionSourceRegistry;
+  let follower: DebugFollower;
+  let controller: InProcessController;
+
+  before(async () => {
+    hooks = (await activateExtension()).testHooks;
+    registry = hooks.get('inprocess.sessionSources') as SessionSourceRegistry;
+    follower = hooks.get('inprocess.follower') as DebugFollower;
+    controller = hooks.get('inprocess.controller') as InProcessController;
+    assert.ok(registry && follower && controller, 'the in-process feature exposes its objects');
+  });
+
+  afterEach(async () => {
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+  });
+
+  it('follows a program launched under js-debug and marks the session of the request paused in /login', async () => {
+    assert.equal(follower.isFollowing, true, 'following is on by default in a trusted workspace');
+    const port = await freePort();
+    const lines = fs.readFileSync(appJs, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('req.session.user = user;'));
+    assert.ok(line > 0);
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(appJs), new vscode.Position(line, 0)))]);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const started = await vscode.debug.startDebugging(folder, {
+      type: 'node',
+      request: 'launch',
+      name: 'Session Lens fixture',
+      program: appJs,
+      cwd: repoRoot,
+      env: { PORT: String(port), SESSION_STORE: 'memory' },
+      console: 'internalConsole',
+      skipFiles: ['<node_internals>/**'],
+    });
+    assert.equal(started, true, 'the debug session starts');
+
+    // The follower connects through js-debug's CDP proxy and finds the store once the app serves.
+    const source = await waitUntil(() => {
+      const s = registry.all().find((x) => x.id.startsWith('inspector:debug:')) as InspectorSessionSource | undefined;
+      return s && s.state.kind === 'connected' && s.stores.length > 0 ? s : undefined;
+    }, anyOf(registry.onDidChange, follower.onDidChange), 60_000, 'the debug session\'s store in the Sessions view').catch((err: Error) => {
+      throw new Error(`${err.message}; follower: ${follower.recent.join(' | ')}; sources: ${JSON.stringify(registry.all().map((s) => [s.id, s.state, (s as InspectorSessionSource).stores?.length]))}`);
+    });
+    assert.equal(source.kind, 'inspector');
+    assert.match(source.label, /Session Lens fixture/);
+
+    const login = get(`http://127.0.0.1:${port}/login?user=alice`);
+    const marked = await waitUntil(() => source.marks.paused && source.marks.markedSessionId ? source.marks.markedSessionId : undefined,
+      follower.onDidChange, 30_000, 'the paused request\'s session to be marked');
+    assert.equal(source.marks.markedBaseline, undefined, 'a session being created has no stored value yet');
+    await screenshot('inprocess-paused-in-login');
+    // The listing still answers while the process is paused.
+    const before = await source.list({ limit: 10 });
+    assert.equal(before.sessions.length, 0);
+
+    await vscode.commands.executeCommand('workbench.action.debug.continue');
+    const response = await login;
+    assert.equal(response.status, 200);
+    assert.equal(response.body.sid, marked, 'the marked session is the one the request created');
+    await waitUntil(() => (source.marks.highlight.created.includes(marked) ? true : undefined), follower.onDidChange, 15_000, 'the new session highlighted as created');
+    const page = await source.list({ limit: 10 });
+    assert.deepEqual(page.sessions.map((s) => [s.id, s.user]), [[marked, 'alice@example.test']]);
+    await vscode.commands.executeCommand('sessionLens.sessions.focus');
+    await screenshot('inprocess-after-login');
+
+    await vscode.debug.stopDebugging();
+    await waitUntil(() => (registry.get(source.id) ? undefined : true), registry.onDidChange, 20_000, 'the source to go when debugging ends');
+  });
+
+  it('attaches by inspector address through the command, and detaches', async () => {
+    const port = await freePort();
+    const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', appJs], {
+      cwd: repoRoot, env: { ...process.env, PORT: String(port), SESSION_STORE: 'memorystore', ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const inspector = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no inspector: ${out}`)), 15_000);
+        child.stderr!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Debugger listening on ws:\/\/([^/\s]+)\//.exec(out);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+      });
+      await new Promise<void>((resolve) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('"listening"')) resolve(); });
+      });
+      const login = await get(`http://127.0.0.1:${port}/login?user=bob`);
+      const changed = waitForEvent(registry.onDidChange, () => true, 20_000, 'the registry to change');
+      await vscode.commands.executeCommand('sessionLens.attachNodeProcess', { address: inspector });
+      await changed;
+      const source = registry.get(`inspector:${inspector}`) as InspectorSessionSource | undefined;
+      assert.ok(source, `inspector:${inspector} is in the Sessions view's registry`);
+      const page = await source.list({ limit: 10 });
+      assert.deepEqual(page.sessions.map((s) => [s.id, s.user, s.store]), [[login.body.sid, 'bob@example.test', 'memorystore#1']]);
+      await vscode.commands.executeCommand('sessionLens.detachNodeProcess', source.id);
+      assert.equal(registry.get(source.id), undefined);
+      assert.equal(source.state.kind === 'closed' || source.state.kind === 'connected', true);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+function anyOf(...events: vscode.Event<unknown>[]): vscode.Event<unknown> {
+  return (listener, thisArgs, disposables) => {
+    const subs = events.map((e) => e(listener, thisArgs));
+    const d = { dispose: () => { for (const s of subs) s.dispose(); } };
+    disposables?.push(d);
+    return d;
+  };
+}
