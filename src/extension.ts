@@ -18,7 +18,7 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   context.subscriptions.push(log);
-  const testHooks = new Map<string, unknown>();
+  const testHooks = new Map<string, unknown>([['extension.context', context]]);
   const secrets = new SecretSources(context, log);
   const sessionSources = new SessionSourceRegistry();
   context.subscriptions.push(secrets, sessionSources);
