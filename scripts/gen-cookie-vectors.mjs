@@ -11,10 +11,12 @@
 //
 // Cases per format: valid, tampered, wrong-secret, rotated (made with an old secret, verified by the
 // second of [new, old]), expired, truncated, double-encoded.
-// Usage: node scripts/gen-cookie-vectors.mjs  (writes the fixture; run from the repository root)
+// Usage: node scripts/gen-cookie-vectors.mjs [--add]  (run from the repository root)
+//   --add keeps every vector already in the fixture byte-identical and appends only vectors whose id is
+//   new (the way to add cases: a full run regenerates every value, since sids, nonces and times differ).
 import { execFileSync } from 'node:child_process';
 import { hkdfSync, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 
@@ -184,10 +186,10 @@ async function koaSessionCookies(keys) {
 await keygripCases('koa-session', koaSessionCookies, { user: 'alice', _maxAge: 3600000 });
 
 // ---------- @fastify/secure-session ----------
-async function secureSessionCookie(secret) {
+async function secureSessionCookie(secret, extraOptions = {}) {
   const Fastify = require('fastify');
   const app = Fastify();
-  const options = Buffer.isBuffer(secret[0]) ? { key: secret[0] } : { secret: secret[0] };
+  const options = Buffer.isBuffer(secret[0]) ? { key: secret[0] } : { secret: secret[0], ...extraOptions };
   await app.register(require('@fastify/secure-session'), { ...options, cookie: { path: '/' } });
   app.get('/', async (req) => { req.session.set('user', 'alice'); return 'ok'; });
   const res = await app.inject({ url: '/' });
@@ -206,6 +208,15 @@ async function secureSessionCookie(secret) {
   const v = await secureSessionCookie([S.long[0]]);
   add('fastify-secure-session', 'derived-key', `${v.name}=${v.value}`, [S.long[0]], NOW, { verified: true, secretIndex: 0, payload: { user: 'alice' } },
     { note: 'secret + default salt through argon2id (crypto_pwhash MODERATE)' });
+  // An app that sets its own `salt` (16 bytes; a string is taken as ASCII by the library).
+  const salt = 'app-salt-16bytes';
+  const salted = await secureSessionCookie([S.long[0]], { salt });
+  add('fastify-secure-session', 'custom-salt', `${salted.name}=${salted.value}`, [S.long[0]], NOW, { verified: true, secretIndex: 0, payload: { user: 'alice' } },
+    { salts: [salt], note: 'secret + salt option "app-salt-16bytes" (the CLI\'s --salt); the default salt is tried first and fails' });
+  add('fastify-secure-session', 'custom-salt-base64', `${salted.name}=${salted.value}`, [S.long[0]], NOW, { verified: true, secretIndex: 0 },
+    { salts: [`base64:${Buffer.from(salt, 'ascii').toString('base64')}`], note: 'the same salt given as raw bytes' });
+  add('fastify-secure-session', 'custom-salt-missing', `${salted.name}=${salted.value}`, [S.long[0]], NOW, { verified: false, secretIndex: null },
+    { note: 'without the app\'s salt the default salt derives another key, so the right secret does not verify' });
 }
 
 // ---------- iron-session ----------
@@ -371,5 +382,14 @@ puts JSON.generate(out)
   }
 }
 
-writeFileSync(OUT, `${JSON.stringify({ generatedAt: new Date(NOW * 1000).toISOString(), vectors }, null, 2)}\n`);
-console.log(`wrote ${vectors.length} vectors to ${OUT}`);
+if (process.argv.includes('--add') && existsSync(OUT)) {
+  const existing = JSON.parse(readFileSync(OUT, 'utf8'));
+  const known = new Set(existing.vectors.map((v) => v.id));
+  const added = vectors.filter((v) => !known.has(v.id));
+  existing.vectors.push(...added);
+  writeFileSync(OUT, `${JSON.stringify(existing, null, 2)}\n`);
+  console.log(`kept ${known.size} vectors, added ${added.length} to ${OUT}: ${added.map((v) => v.id).join(', ') || 'none'}`);
+} else {
+  writeFileSync(OUT, `${JSON.stringify({ generatedAt: new Date(NOW * 1000).toISOString(), vectors }, null, 2)}\n`);
+  console.log(`wrote ${vectors.length} vectors to ${OUT}`);
+}

@@ -1,4 +1,4 @@
-// `session-lens decode [--secret S]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->`
+// `session-lens decode [--secret S]... [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->`
 // Exit status: 0 every cookie verified (or none could be checked), 1 any failed verification or expired,
 // 2 unusable input or flags.
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { FORMATS } from '../core/cookies/registry';
 import { formatDecodedText } from '../core/cookies/report';
 import { CliIo, Subcommand, UsageError } from './io';
 
-const HELP = `Usage: session-lens decode [--secret S]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->
+const HELP = `Usage: session-lens decode [--secret S]... [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->
 
 Decodes and verifies session cookies: a bare value, name=value, a Cookie: header, Set-Cookie lines,
 a devtools table row, or curl -b/-H arguments ("-" reads standard input).
@@ -15,6 +15,10 @@ a devtools table row, or curl -b/-H arguments ("-" reads standard input).
 Options:
   --secret S       A signing secret or key (repeat for rotation lists; "hex:" and "base64:" give raw bytes,
                    a PEM or JWK verifies RS/ES/EdDSA JWTs). Output names secrets by position, never by value.
+                   This is also the way to try a secret once: nothing is stored.
+  --salt SALT      A key-derivation salt for @fastify/secure-session apps that set their own \`salt\`
+                   (16 bytes: text as the library takes it, or "hex:"/"base64:"); repeatable; tried after
+                   the library's default salt with every --secret.
   --name NAME      The cookie name of a bare value (some formats sign or derive keys from the name).
   --format ID      Force a format: ${FORMATS.map((f) => f.id).join(', ')}.
   --now SECONDS    The clock for expiry checks (Unix seconds).
@@ -45,6 +49,7 @@ function parseFlags(args: string[]) {
       allowPositionals: true,
       options: {
         secret: { type: 'string', multiple: true },
+        salt: { type: 'string', multiple: true },
         name: { type: 'string' },
         format: { type: 'string' },
         now: { type: 'string' },
@@ -71,9 +76,10 @@ export const decode: Subcommand = async (args: string[], io: CliIo) => {
   if (values.name !== undefined && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(values.name)) throw new UsageError('--name must be a cookie name (letters, digits and !#$%&\'*+-.^_`|~)');
   const input = positionals[0] === '-' ? await io.readStdin() : positionals[0];
   const secrets = (values.secret ?? []).map((value, i) => ({ label: `--secret #${i}`, value }));
-  const result = await decodeCookies(input, { secrets, name: values.name, format: values.format as never, nowMs });
+  const salts = (values.salt ?? []).map((value, i) => ({ label: `--salt #${i}`, value }));
+  const result = await decodeCookies(input, { secrets, salts, name: values.name, format: values.format as never, nowMs });
   if ('error' in result) throw new UsageError(result.error);
   if (values.json) io.stdout(`${JSON.stringify({ cookies: result.cookies.map(toJson) }, null, 2)}\n`);
-  else io.stdout(formatDecodedText(result.cookies, result.warnings, nowMs ?? Date.now()));
+  else io.stdout(formatDecodedText(result.cookies, result.warnings, nowMs ?? Date.now(), secrets.length ? 'none of the secrets given verified it: try another with --secret S (used once, never stored)' : 'verify it with --secret S (used once, never stored)'));
   return exitStatus(result.cookies);
 };

@@ -6,6 +6,7 @@ import type { Services } from '../common/services';
 import { decodeCookies, looksLikeCookie } from '../core/cookies/decode';
 import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens, renderDecoded } from './decodedDocument';
 import { CookieHoverProvider } from './hover';
+import { CookiePrompts } from './prompts';
 import { signCookieCommand } from './signCommand';
 import type { LabeledSecret } from '../secrets/secretSources';
 
@@ -14,6 +15,12 @@ const COMPONENT = 'cookies';
 /** Argument of `sessionLens.decodeCookie`: the input itself (skips the input box), optionally with ad hoc secrets. */
 export type DecodeArg = string | { input: string; secrets?: { label: string; value: string }[]; nowMs?: number };
 
+/** Argument of `sessionLens.decodeCookieWithSecret`: the input, and the secret to try (else asked for, hidden). */
+export interface TryAnotherSecretArg { input?: string; secret?: string; nowMs?: number }
+
+/** How a secret entered once is named in the document (its value never is). */
+export const AD_HOC_LABEL = 'the secret entered once';
+
 export function activateCookieDecoder(services: Services): void {
   const { context, log, secrets, testHooks } = services;
   const documents = new DecodedDocuments();
@@ -21,7 +28,10 @@ export function activateCookieDecoder(services: Services): void {
   push(documents);
   push(vscode.workspace.registerTextDocumentContentProvider(DECODED_SCHEME, documents));
   push(vscode.languages.registerCodeLensProvider({ scheme: DECODED_SCHEME }, new OpenSessionCodeLens(documents)));
+  const prompts = new CookiePrompts();
+  push(prompts);
   testHooks.set('cookies.documents', documents);
+  testHooks.set('cookies.prompts', prompts);
 
   /** Registers a command whose body runs through runCommand and whose result is returned to callers. */
   const command = <A extends unknown[], R>(id: string, title: string, body: (...args: A) => Promise<R>) => {
@@ -40,7 +50,7 @@ export function activateCookieDecoder(services: Services): void {
       void vscode.window.showWarningMessage(`Session Lens: ${result.error}`);
       return undefined;
     }
-    const view = { cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs };
+    const view = { input, cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs };
     const uri = documents.add(view, renderDecoded(view, known.map((s) => s.value)));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false });
@@ -51,16 +61,36 @@ export function activateCookieDecoder(services: Services): void {
   command('sessionLens.decodeCookie', 'Decode Cookie', async (arg?: DecodeArg) => {
     if (typeof arg === 'string') return decodeAndShow(arg);
     if (arg && typeof arg === 'object' && typeof arg.input === 'string') return decodeAndShow(arg.input, arg.secrets ?? [], arg.nowMs);
-    const clipboard = await vscode.env.clipboard.readText().then((t) => t, () => '');
-    const input = await vscode.window.showInputBox({
+    const input = await askForCookie();
+    return input === undefined ? undefined : decodeAndShow(input);
+  });
+
+  /** The input box for a cookie, pre-filled from the clipboard when the clipboard holds one. */
+  async function askForCookie(): Promise<string | undefined> {
+    const clipboard = (await prompts.clipboardText()).trim();
+    return prompts.inputBox({
       title: 'Session Lens: Decode Cookie',
       prompt: 'A cookie value, name=value, a Cookie: header, a Set-Cookie line, a devtools row or curl -b/-H arguments',
       placeHolder: 'connect.sid=s%3A…',
-      value: looksLikeCookie(clipboard.trim()) ? clipboard.trim() : undefined,
+      value: looksLikeCookie(clipboard) ? clipboard : undefined,
       ignoreFocusOut: true,
       validateInput: (text) => (text.trim() ? undefined : 'Paste a cookie to decode'),
     });
-    return input === undefined ? undefined : decodeAndShow(input);
+  }
+
+  // "Try another secret…": decodes again with one more secret, asked for hidden, used once and never stored.
+  command('sessionLens.decodeCookieWithSecret', 'Try Another Secret', async (arg?: TryAnotherSecretArg) => {
+    const input = typeof arg?.input === 'string' ? arg.input : await askForCookie();
+    if (input === undefined) return undefined;
+    const secret = typeof arg?.secret === 'string' ? arg.secret : await prompts.inputBox({
+      title: 'Session Lens: Try Another Secret',
+      prompt: 'A signing secret or key to verify this cookie with (hex: or base64: give raw bytes). Used once: not stored, not shown.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (text) => (text ? undefined : 'The secret is empty'),
+    });
+    if (!secret) return undefined;
+    return decodeAndShow(input, [{ label: AD_HOC_LABEL, value: secret }], arg?.nowMs);
   });
 
   command('sessionLens.decodeCookieSelection', 'Decode Cookie', async () => {

@@ -8,11 +8,16 @@ import { attributesText, relativeTime, verdictText } from '../core/cookies/repor
 export const DECODED_SCHEME = 'session-lens-decoded';
 
 export interface DecodedView {
+  /** The text that was decoded (cookies only, no secret), so the document can decode it again. */
+  input: string;
   cookies: DecodedCookie[];
   inputWarnings: string[];
   secretLabels: string[];
   nowMs: number;
 }
+
+export const TRY_ANOTHER_SECRET = 'Try another secret…';
+const TRY_ANOTHER_SECRET_HINT = `no secret verified this cookie: "${TRY_ANOTHER_SECRET}" above it decodes it again with a secret you type (used once, never stored).`;
 
 const VERDICT_ICON = (c: DecodedCookie) => (c.verified === true ? '✅' : c.verified === false ? '❌' : '⚪');
 
@@ -37,6 +42,7 @@ export function renderDecoded(view: DecodedView, secretValues: readonly string[]
     if (c.error) lines.push(`- **Problem:** ${mdEscape(c.error)}`);
     if (c.warnings.length) lines.push('- **Warnings:**', ...c.warnings.map((w) => `  - ⚠️ ${mdEscape(w)}`));
     if (c.notes.length) lines.push('- **Notes:**', ...c.notes.map((n) => `  - ${mdEscape(n)}`));
+    if (c.secretMayHelp) lines.push(`- **Next step:** ${TRY_ANOTHER_SECRET_HINT}`);
     lines.push('');
     if (c.payload !== null && c.payload !== undefined) {
       lines.push('Payload:', '', '```json', JSON.stringify(c.payload, null, 2) ?? String(c.payload), '```', '');
@@ -97,7 +103,7 @@ export class DecodedDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-/** "Open Session" above each cookie that names a session id. */
+/** "Open Session" above each cookie that names a session id; "Try another secret…" above each one no secret verified. */
 export class OpenSessionCodeLens implements vscode.CodeLensProvider {
   constructor(private readonly documents: DecodedDocuments) {}
 
@@ -110,9 +116,17 @@ export class OpenSessionCodeLens implements vscode.CodeLensProvider {
       const text = document.lineAt(line).text;
       if (text.startsWith('## ')) cookieIndex += 1;
       const cookie = view.cookies[cookieIndex];
-      if (text.startsWith('## ') && cookie?.sid) {
-        lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+      if (!text.startsWith('## ') || !cookie) continue;
+      const range = new vscode.Range(line, 0, line, 0);
+      if (cookie.sid) {
+        lenses.push(new vscode.CodeLens(range, {
           title: 'Open Session', command: 'sessionLens.openSessionFromCookie', arguments: [{ sid: cookie.sid, format: cookie.format }],
+        }));
+      }
+      if (cookie.secretMayHelp) {
+        lenses.push(new vscode.CodeLens(range, {
+          title: TRY_ANOTHER_SECRET, command: 'sessionLens.decodeCookieWithSecret', arguments: [{ input: view.input }],
+          tooltip: 'Decode again with one more secret, typed hidden; it is used once and never stored',
         }));
       }
     }

@@ -1,5 +1,5 @@
 // The decoder's entry point: input text + secrets in, one explained cookie per cookie found out.
-import { toSecretKeys, type SigningSecret } from '../secrets/secret';
+import { saltBytes, toSecretKeys, type SigningSecret } from '../secrets/secret';
 import { parseCookieInput } from './input';
 import { FORMATS, formatById, sniffFormat } from './registry';
 import { explainUnknown } from './unknown';
@@ -7,6 +7,8 @@ import { outcome, type CookieAttributes, type CookieFormat, type DecodeContext, 
 
 export interface DecodeOptions {
   secrets?: readonly SigningSecret[];
+  /** Key-derivation salts (@fastify/secure-session's `salt` option), labelled like secrets. */
+  salts?: readonly SigningSecret[];
   /** Names a bare value. */
   name?: string;
   /** Forces a format instead of sniffing. */
@@ -33,6 +35,8 @@ export interface DecodedCookie {
   error: string | null;
   /** Explanation lines for people (not part of the CLI's JSON contract). */
   notes: string[];
+  /** Signed or encrypted, well formed, and no secret given verified it: trying another secret may (not in the JSON contract). */
+  secretMayHelp: boolean;
   /** The cookie value as decoded (URL-decoded once). */
   value: string;
 }
@@ -56,7 +60,13 @@ export async function decodeCookies(input: string, options: DecodeOptions = {}):
   if ('error' in parsed) return parsed;
   const { keys, errors } = toSecretKeys(options.secrets ?? []);
   if (errors.length > 0) return { error: errors[0] };
-  const ctx: DecodeContext = { secrets: keys, nowMs: options.nowMs ?? Date.now() };
+  const salts: Buffer[] = [];
+  for (const salt of options.salts ?? []) {
+    const parsed = saltBytes(salt.value);
+    if ('error' in parsed) return { error: `${salt.label}: ${parsed.error}` };
+    salts.push(parsed.bytes);
+  }
+  const ctx: DecodeContext = { secrets: keys, salts, nowMs: options.nowMs ?? Date.now() };
   const cookies: DecodedCookie[] = [];
   for (const cookie of parsed.cookies) cookies.push(await decodeOne(cookie, ctx, options.format));
   return { cookies, warnings: parsed.warnings };
@@ -108,6 +118,7 @@ function finish(cookie: InputCookie, ctx: DecodeContext, format: CookieFormat | 
     warnings,
     error: r.error,
     notes,
+    secretMayHelp: r.secretMayHelp === true && r.verified !== true,
     value: cookie.value,
   };
 }

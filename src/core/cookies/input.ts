@@ -4,8 +4,13 @@ import { Cookie } from 'tough-cookie';
 import { foldCompanions } from './fold';
 import type { CookieAttributes, InputCookie, InputSource } from './types';
 
-/** Inputs longer than this are refused rather than scanned. */
-export const MAX_INPUT_CHARS = 256 * 1024;
+/**
+ * Inputs longer than this (64 KiB) are refused before any regular expression or JSON work: a browser
+ * keeps at most 4 KiB per cookie and sends a Cookie header of at most a few dozen of them.
+ */
+export const MAX_INPUT_CHARS = 64 * 1024;
+/** At most this many cookies are decoded from one input (Chrome keeps 180 per domain); the rest are refused. */
+export const MAX_COOKIES = 200;
 
 export interface ParseInputOptions {
   /** Names a bare value (the CLI's --name). */
@@ -21,7 +26,7 @@ const REQUEST_OR_STATUS_LINE = /^(?:(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s
 
 /** Parses the input; never throws. The error is one line, for input that holds no cookie at all. */
 export function parseCookieInput(text: string, options: ParseInputOptions = {}): ParsedInput {
-  if (text.length > MAX_INPUT_CHARS) return { error: `input is too long (${text.length} characters; at most ${MAX_INPUT_CHARS})` };
+  if (text.length > MAX_INPUT_CHARS) return { error: `input is too long (${text.length} characters; at most ${MAX_INPUT_CHARS}, 64 KiB)` };
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   if (!trimmed) return { error: 'no cookie in the input (it is empty)' };
   const warnings: string[] = [];
@@ -35,7 +40,9 @@ export function parseCookieInput(text: string, options: ParseInputOptions = {}):
     }
   }
   if (found.length === 0) return { error: warnings[0] ?? 'no cookie in the input' };
-  return { cookies: foldCompanions(found), warnings };
+  const cookies = foldCompanions(found);
+  if (cookies.length > MAX_COOKIES) return { error: `the input holds ${cookies.length} cookies; at most ${MAX_COOKIES} are decoded at once (paste fewer)` };
+  return { cookies, warnings };
 }
 
 function fromLine(line: string, options: ParseInputOptions, warnings: string[]): InputCookie[] {
@@ -195,6 +202,8 @@ function makeCookie(name: string | null, given: string, source: InputSource, att
   return { name, value, rawValue: given, attributes, hasAttributes, source, warnings };
 }
 
+/** A short, single-line excerpt of the input for a warning (control characters shown as "␣"). */
 function clip(text: string, max = 40): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  // eslint-disable-next-line no-control-regex
+  return (text.length > max ? `${text.slice(0, max)}…` : text).replace(/[\x00-\x1f\x7f\u2028\u2029]/g, '␣');
 }

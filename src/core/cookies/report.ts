@@ -32,7 +32,10 @@ export function attributesText(c: DecodedCookie): string {
   return parts.join('; ');
 }
 
-export function formatDecodedText(cookies: readonly DecodedCookie[], inputWarnings: readonly string[], nowMs: number): string {
+/**
+ * @param secretHint shown under each cookie that another secret may verify (the CLI points to --secret).
+ */
+export function formatDecodedText(cookies: readonly DecodedCookie[], inputWarnings: readonly string[], nowMs: number, secretHint?: string): string {
   const lines: string[] = [];
   for (const w of inputWarnings) lines.push(`warning: ${w}`);
   cookies.forEach((c, i) => {
@@ -46,6 +49,7 @@ export function formatDecodedText(cookies: readonly DecodedCookie[], inputWarnin
     if (c.error) lines.push(`  error:      ${c.error}`);
     for (const w of c.warnings) lines.push(`  warning:    ${w}`);
     for (const n of c.notes) lines.push(`  note:       ${n}`);
+    if (secretHint && c.secretMayHelp) lines.push(`  hint:       ${secretHint}`);
     if (c.payload !== null && c.payload !== undefined) {
       const json = JSON.stringify(c.payload, null, 2) ?? String(c.payload);
       lines.push('  payload:', ...json.split('\n').map((l) => `    ${l}`));

@@ -42,6 +42,8 @@ export interface InputCookie {
 
 export interface DecodeContext {
   readonly secrets: readonly SecretKey[];
+  /** Extra key-derivation salts (16 bytes each), tried after a format's default salt. */
+  readonly salts?: readonly Buffer[];
   /** The clock for expiry checks, in ms since the epoch. */
   readonly nowMs: number;
 }
@@ -63,6 +65,8 @@ export interface FormatOutcome {
   error: string | null;
   /** Extra explanation lines (algorithm, password id, cookie name used for key derivation, …). */
   notes: string[];
+  /** The value is well formed and signed or encrypted, and no secret given verified it: another secret may. */
+  secretMayHelp?: boolean;
 }
 
 export interface CookieFormat {
@@ -86,8 +90,8 @@ export function outcome(partial: Partial<FormatOutcome>): FormatOutcome {
 
 /** The usual verdict when no secret matched: null without secrets, false with them. */
 export function noMatch(ctx: DecodeContext, what: string, extra: Partial<FormatOutcome> = {}): FormatOutcome {
-  if (ctx.secrets.length === 0) return outcome({ ...extra, notes: [...(extra.notes ?? []), `Not verified: no secret given to check the ${what}.`] });
-  return outcome({ ...extra, verified: false, error: extra.error ?? `no secret given verified the ${what} (tampered, or made with another secret)` });
+  if (ctx.secrets.length === 0) return outcome({ ...extra, secretMayHelp: true, notes: [...(extra.notes ?? []), `Not verified: no secret given to check the ${what}.`] });
+  return outcome({ ...extra, secretMayHelp: true, verified: false, error: extra.error ?? `no secret given verified the ${what} (tampered, or made with another secret)` });
 }
 
 /** A structurally broken value: it can never verify. */

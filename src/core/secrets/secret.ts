@@ -44,3 +44,17 @@ export function toSecretKeys(secrets: readonly SigningSecret[]): { keys: SecretK
   });
   return { keys, errors };
 }
+
+/** libsodium's crypto_pwhash_SALTBYTES: the salt length @fastify/secure-session requires. */
+export const SALT_BYTES = 16;
+
+/**
+ * A key-derivation salt (@fastify/secure-session's `salt` option): `hex:`/`base64:` give raw bytes,
+ * anything else is taken as the library takes a string salt (ASCII). It must be 16 bytes.
+ */
+export function saltBytes(value: string): { bytes: Buffer } | { error: string } {
+  const raw = value.startsWith('hex:') || value.startsWith('base64:') ? secretBytes(value) : { bytes: Buffer.from(value, 'ascii') };
+  if ('error' in raw) return raw;
+  if (raw.bytes.length !== SALT_BYTES) return { error: `a salt is ${SALT_BYTES} bytes (crypto_pwhash_SALTBYTES); this one is ${raw.bytes.length}` };
+  return { bytes: raw.bytes };
+}

@@ -26,7 +26,7 @@ describe('session-lens decode (CLI contract)', function () {
   this.timeout(60_000);
   it('prints exactly the contract keys and exits per verdict, for every vector', async () => {
     for (const v of vectors) {
-      const args = [...v.secrets.map((s) => `--secret=${s}`), '--now', String(v.now), '--json', v.input];
+      const args = [...v.secrets.map((s) => `--secret=${s}`), ...(v.salts ?? []).map((s) => `--salt=${s}`), '--now', String(v.now), '--json', v.input];
       const { code, out, err } = await run(args);
       assert.equal(err, '', `${v.id}: no stderr`);
       const parsed = JSON.parse(out) as { cookies: Record<string, unknown>[] };
@@ -82,6 +82,28 @@ describe('session-lens decode (CLI contract)', function () {
       assert.equal(err.trim().split('\n').length, 1, `one line: ${err}`);
       assert.ok(!err.includes('zz-top-secret'));
     }
+  });
+
+  it('takes --salt for @fastify/secure-session apps with their own salt, and refuses a salt of the wrong size', async () => {
+    const v = vectors.find((x) => x.id === 'fastify-secure-session/custom-salt')!;
+    const args = ['--secret', v.secrets[0], '--json', v.input];
+    const without = await run(args);
+    assert.equal(without.code, 1, 'the default salt does not derive the key');
+    const withSalt = await run(['--salt', v.salts![0], ...args]);
+    assert.equal(withSalt.code, 0);
+    assert.equal((JSON.parse(withSalt.out) as { cookies: { verified: unknown }[] }).cookies[0].verified, true);
+    const bad = await run(['--salt', 'too-short', ...args]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--salt #0: a salt is 16 bytes/);
+    assert.equal(bad.err.trim().split('\n').length, 1);
+  });
+
+  it('points to --secret, the ad hoc path, when no secret verified a signed cookie', async () => {
+    const v = vectors.find((x) => x.id === 'express-session/valid')!;
+    assert.match((await run([v.input])).out, /hint: +verify it with --secret S/);
+    assert.match((await run(['--secret', 'not the one', v.input])).out, /hint: +none of the secrets given verified it: try another with --secret S/);
+    assert.doesNotMatch((await run(['--secret', v.secrets[0], v.input])).out, /hint:/);
+    assert.doesNotMatch((await run(['theme=dark'])).out, /hint:/, 'no hint for a value no secret can verify');
   });
 
   it('exits 0 for an unrecognized value and explains it', async () => {

@@ -9,6 +9,8 @@ interface Vector {
   format: string;
   input: string;
   secrets: string[];
+  /** Key-derivation salts (@fastify/secure-session's `salt` option), when the vector needs them. */
+  salts?: string[];
   now: number;
   expect: {
     format: string;
@@ -29,7 +31,11 @@ interface Vector {
 export const vectors = (JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/cookies/vectors.json'), 'utf8')) as { vectors: Vector[] }).vectors;
 
 export async function decodeVector(v: Vector): Promise<DecodedCookie[]> {
-  const result = await decodeCookies(v.input, { secrets: v.secrets.map((value, i) => ({ label: `secret #${i}`, value })), nowMs: v.now * 1000 });
+  const result = await decodeCookies(v.input, {
+    secrets: v.secrets.map((value, i) => ({ label: `secret #${i}`, value })),
+    salts: (v.salts ?? []).map((value, i) => ({ label: `salt #${i}`, value })),
+    nowMs: v.now * 1000,
+  });
   assert.ok(!('error' in result), `input refused: ${'error' in result ? result.error : ''}`);
   return result.cookies;
 }

@@ -1,5 +1,6 @@
 // @fastify/secure-session: base64(secretbox(JSON, nonce, key)) + ";" + base64(nonce), XSalsa20-Poly1305.
-// The key is 32 raw bytes, or argon2id(secret, salt) at libsodium's MODERATE limits.
+// The key is 32 raw bytes, or argon2id(secret, salt) at libsodium's MODERATE limits; the salt is the
+// library's default unless the app sets `salt` (given to the decoder as a salt: the CLI's --salt).
 import { argon2id } from 'hash-wasm';
 import nacl from 'tweetnacl';
 import { dateFromMs, fromBase64, isObject, tryJson, utf8 } from '../encoding';
@@ -29,11 +30,14 @@ export function deriveKey(secret: Buffer, salt: Buffer = DEFAULT_SALT): Promise<
   return key;
 }
 
-async function candidateKeys(secret: SecretKey): Promise<{ key: Uint8Array; how: string }[]> {
-  const keys: { key: Uint8Array; how: string }[] = [];
-  if (secret.bytes.length === nacl.secretbox.keyLength) keys.push({ key: secret.bytes, how: 'as a 32-byte key' });
-  if (secret.bytes.length >= 32 && !secret.raw) keys.push({ key: await deriveKey(secret.bytes), how: 'as a secret (argon2id, default salt)' });
-  return keys;
+/** The keys a secret can be: itself (32 raw bytes), then argon2id of it with the default salt and each salt given. */
+async function* candidateKeys(secret: SecretKey, salts: readonly Buffer[]): AsyncGenerator<{ key: Uint8Array; how: string }> {
+  if (secret.bytes.length === nacl.secretbox.keyLength) yield { key: secret.bytes, how: 'as a 32-byte key' };
+  if (secret.bytes.length < 32 || secret.raw) return;
+  yield { key: await deriveKey(secret.bytes), how: 'as a secret (argon2id, default salt)' };
+  for (const [i, salt] of salts.entries()) {
+    if (!salt.equals(DEFAULT_SALT)) yield { key: await deriveKey(secret.bytes, salt), how: `as a secret (argon2id, salt #${i})` };
+  }
 }
 
 export const fastifySecureSession: CookieFormat = {
@@ -52,7 +56,7 @@ export const fastifySecureSession: CookieFormat = {
     const skipped: string[] = [];
     for (const secret of ctx.secrets) {
       if (secret.bytes.length < 32) { skipped.push(`${secret.label} is shorter than 32 bytes and cannot be a key or secret for this library`); continue; }
-      for (const { key, how } of await candidateKeys(secret)) {
+      for await (const { key, how } of candidateKeys(secret, ctx.salts ?? [])) {
         const plain = nacl.secretbox.open(cipher, nonce, key);
         if (!plain) continue;
         const text = utf8(plain);
@@ -65,6 +69,10 @@ export const fastifySecureSession: CookieFormat = {
         });
       }
     }
-    return noMatch(ctx, 'encrypted session (XSalsa20-Poly1305 MAC)', { notes: ['Encrypted: the payload needs the key.'], warnings: skipped });
+    const notes = ['Encrypted: the payload needs the key.'];
+    if (ctx.secrets.some((s) => !s.raw && s.bytes.length >= 32)) {
+      notes.push(`Secrets were tried with the default salt${ctx.salts?.length ? ` and ${ctx.salts.length} salt(s) given` : ''}; an app that sets its own \`salt\` needs it too (CLI: --salt).`);
+    }
+    return noMatch(ctx, 'encrypted session (XSalsa20-Poly1305 MAC)', { notes, warnings: skipped });
   },
 };

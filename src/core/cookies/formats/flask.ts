@@ -15,6 +15,13 @@ export function flaskSignature(signedText: string, secret: Uint8Array): string {
   return createHmac('sha1', key).update(signedText).digest('base64url');
 }
 
+/** Drops trailing "=" padding in linear time (`/=+$/` backtracks quadratically on a long run of "="). */
+function trimPadding(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  return text.slice(0, end);
+}
+
 /** Undoes Flask's TaggedJSONSerializer tags (tuples, bytes, markup, UUIDs, dates) for display. */
 export function untag(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(untag);
@@ -26,7 +33,7 @@ export function untag(value: unknown): unknown {
     if (tag === ' t' || tag === ' di') return untag(inner);
     if (tag === ' m' || tag === ' u' || tag === ' d') return inner;
     if (tag === ' b' && typeof inner === 'string') {
-      const bytes = fromBase64Url(inner.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+      const bytes = fromBase64Url(trimPadding(inner.replace(/\+/g, '-').replace(/\//g, '_')));
       const text = bytes && utf8(bytes);
       return text ?? `base64:${inner}`;
     }
