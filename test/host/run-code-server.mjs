@@ -19,7 +19,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
   options: { vsix: { type: 'string' }, grep: { type: 'string' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' },
     // Also load an empty extension, the side-by-side baseline of the activation benchmark.
-    'baseline-extension': { type: 'boolean' } },
+    'baseline-extension': { type: 'boolean' },
+    // Write the screenshots to docs/images/ (the README's pictures) instead of out/screenshots/.
+    pictures: { type: 'boolean' } },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.SESSION_LENS_HOST_TIMEOUT_MS ?? 20 * 60_000);
@@ -90,7 +92,7 @@ async function main() {
     cpSync(join(root, 'test/fixtures/baseline-extension'), join(extensionsDir, 'session-lens-tests.baseline-0.0.1'), { recursive: true });
   }
 
-  const screenshotDir = resolve(process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
+  const screenshotDir = resolve(opts.pictures ? join(root, 'docs/images') : process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
   let page;
   // The suite asks for screenshots over loopback HTTP; the page belongs to this process.
   const shotServer = createServer(async (req, res) => {

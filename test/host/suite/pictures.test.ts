@@ -1,0 +1,93 @@
+// The README's pictures, taken from the real UI: the Sessions view with several sessions and one expanded,
+// the cookie decoder's result, and a diagnostic with its quick fixes. `npm run screenshots` runs this file
+// alone and writes the PNGs to docs/images/; in `npm test` it runs as a check that each scene can be built.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
+import { startDevServer, type DevServer } from '../../harness/devServer';
+import { startRedis, type RedisServer } from '../../harness/redis';
+import { activateExtension, screenshot, waitForEvent, waitUntil } from './helpers';
+
+const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
+/** SESSION_SECRET of the fixture workspace's .env.development, so the decoder verifies the app's cookies. */
+const WORKSPACE_SECRET = 'workspace dev secret value';
+const SOURCE = 'redis:dev';
+
+/** Lets the workbench paint what the last command opened (a widget has no event to wait on). */
+const settle = () => new Promise((r) => setTimeout(r, 800));
+
+async function cleanStage(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+}
+
+describe('README pictures', function () {
+  this.timeout(120_000);
+  let redis: RedisServer;
+  let app: DevServer;
+  let model: SessionsModel;
+  let aliceCookie: string;
+  let aliceSid: string;
+
+  before(async () => {
+    const api = await activateExtension();
+    model = api.testHooks.get('sessions.model') as SessionsModel;
+    redis = await startRedis({ args: ['--notify-keyspace-events', 'KEA'] });
+    app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: APP, secret: WORKSPACE_SECRET });
+    const alice = app.browser();
+    await alice.get('/login?user=alice');
+    await alice.get('/profile');
+    aliceCookie = (await alice.sessionCookie())!;
+    aliceSid = (await alice.sessionId())!;
+    for (const user of ['bob', 'carol', 'alice']) await app.browser().get(`/login?user=${user}`);
+    await app.browser().get('/count');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: SOURCE });
+    await cleanStage();
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  it('the Sessions view with several sessions and one expanded', async () => {
+    await cleanStage();
+    await vscode.commands.executeCommand('sessionLens.sessions.focus');
+    await vscode.commands.executeCommand('sessionLens.connectRedis', { url: redis.url, prefix: 'sess:', name: 'dev', allowWrites: true });
+    const changed: vscode.Event<void> = (listener) => ({ dispose: model.onDidChange(() => listener()) });
+    await waitUntil(() => (model.snapshots().find((s) => s.source.id === SOURCE)?.sessions.length === 5 ? true : undefined), changed, 20_000, 'five sessions listed');
+    assert.equal(await vscode.commands.executeCommand('sessionLens.revealSession', { sid: aliceSid }), true);
+    await settle();
+    assert.ok(await screenshot('sessions-view') !== null);
+  });
+
+  it('the cookie decoder\'s result for the app\'s real cookie', async () => {
+    await cleanStage();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('sessionLens.decodeCookie', `connect.sid=${aliceCookie}`);
+    assert.ok(uri instanceof vscode.Uri);
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(text, /verified/);
+    assert.ok(text.includes(aliceSid));
+    await settle();
+    await screenshot('cookie-decoder');
+  });
+
+  it('a diagnostic with its quick fixes', async () => {
+    await cleanStage();
+    const workspace = vscode.workspace.workspaceFolders![0].uri;
+    const uri = vscode.Uri.joinPath(workspace, 'lint', 'app.js');
+    const shown = waitForEvent(vscode.languages.onDidChangeDiagnostics, (e) => e.uris.some((u) => u.toString() === uri.toString()), 20_000, 'diagnostics of lint/app.js');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await shown;
+    const secretFinding = vscode.languages.getDiagnostics(uri).find((d) => typeof d.code === 'object' && d.code.value === 'hardcoded-secret');
+    assert.ok(secretFinding, 'the hard-coded secret is flagged');
+    editor.selection = new vscode.Selection(secretFinding.range.start, secretFinding.range.start);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand('editor.action.quickFix');
+    await settle();
+    await screenshot('diagnostics-quick-fix');
+  });
+});
