@@ -83,9 +83,11 @@ describe('README pictures', function () {
     await shown;
     const secretFinding = vscode.languages.getDiagnostics(uri).find((d) => typeof d.code === 'object' && d.code.value === 'hardcoded-secret');
     assert.ok(secretFinding, 'the hard-coded secret is flagged');
-    editor.selection = new vscode.Selection(secretFinding.range.start, secretFinding.range.start);
+    const inside = secretFinding.range.start.translate(0, 1);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(inside, inside));
+    assert.ok(actions.some((a) => a.isPreferred), 'a preferred quick fix is offered');
     await vscode.commands.executeCommand('workbench.actions.view.problems');
-    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.window.showTextDocument(editor.document, { selection: new vscode.Range(inside, inside), preserveFocus: false });
     await vscode.commands.executeCommand('editor.action.quickFix');
     await settle();
     await screenshot('diagnostics-quick-fix');
