@@ -33,15 +33,18 @@ export function render(readme, pkg = manifest) {
   return replace(replace(readme, 'commands', commandsTable(pkg)), 'settings', settingsTable(pkg));
 }
 
-const readmeUrl = new URL('README.md', root);
-const current = readFileSync(readmeUrl, 'utf8');
-const next = render(current);
-if (process.argv.includes('--check')) {
-  if (next !== current) {
-    console.error('README.md tables are stale: run `node scripts/readme-tables.mjs`.');
-    process.exit(1);
+export const readmeUrl = new URL('README.md', root);
+
+if (process.argv[1] && new URL(`file://${process.argv[1]}`).href === import.meta.url) {
+  const current = readFileSync(readmeUrl, 'utf8');
+  const next = render(current);
+  if (process.argv.includes('--check')) {
+    if (next !== current) {
+      console.error('README.md tables are stale: run `node scripts/readme-tables.mjs`.');
+      process.exit(1);
+    }
+  } else if (next !== current) {
+    writeFileSync(readmeUrl, next);
+    console.log('README.md tables updated.');
   }
-} else if (next !== current) {
-  writeFileSync(readmeUrl, next);
-  console.log('README.md tables updated.');
 }
