@@ -1,5 +1,7 @@
 // Helpers shared by the extension-host tests: activation, waiting on events, screenshots.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 
@@ -62,4 +64,20 @@ export function screenshot(name: string): Promise<string | undefined> {
     req.on('error', reject);
     req.end();
   });
+}
+
+/** The text of the Session Lens log channel (its file beside the extension's log folder), for diagnosing failures. */
+export function sessionLensLog(context: vscode.ExtensionContext, lastChars = 3000): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.log')) files.push(full);
+    }
+  };
+  walk(path.resolve(context.logUri.fsPath, '..', '..'));
+  const text = files.map((f) => fs.readFileSync(f, 'utf8')).filter((t) => t.includes('[activate] Session Lens')).join('\n');
+  return text.slice(-lastChars);
 }

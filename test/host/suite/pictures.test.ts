@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import { startDevServer, type DevServer } from '../../harness/devServer';
 import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, screenshot, waitForEvent, waitUntil } from './helpers';
+import { activateExtension, screenshot, sessionLensLog, waitForEvent, waitUntil } from './helpers';
 
 const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 /** SESSION_SECRET of the fixture workspace's .env.development, so the decoder verifies the app's cookies. */
@@ -28,12 +28,14 @@ describe('README pictures', function () {
   let redis: RedisServer;
   let app: DevServer;
   let model: SessionsModel;
+  let context: vscode.ExtensionContext;
   let aliceCookie: string;
   let aliceSid: string;
 
   before(async () => {
     const api = await activateExtension();
     model = api.testHooks.get('sessions.model') as SessionsModel;
+    context = api.testHooks.get('extension.context') as vscode.ExtensionContext;
     redis = await startRedis({ args: ['--notify-keyspace-events', 'KEA'] });
     app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: APP, secret: WORKSPACE_SECRET });
     const alice = app.browser();
@@ -58,7 +60,8 @@ describe('README pictures', function () {
     await vscode.commands.executeCommand('sessionLens.connectRedis', { url: redis.url, prefix: 'sess:', name: 'dev', allowWrites: true });
     const changed: vscode.Event<void> = (listener) => ({ dispose: model.onDidChange(() => listener()) });
     await waitUntil(() => (model.snapshots().find((s) => s.source.id === SOURCE)?.sessions.length === 5 ? true : undefined), changed, 20_000, 'five sessions listed');
-    assert.equal(await vscode.commands.executeCommand('sessionLens.revealSession', { sid: aliceSid }), true);
+    const revealed = await vscode.commands.executeCommand('sessionLens.revealSession', { sid: aliceSid });
+    assert.equal(revealed, true, `the session was revealed; log:\n${sessionLensLog(context)}`);
     await settle();
     assert.ok(await screenshot('sessions-view') !== null);
   });
