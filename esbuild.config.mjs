@@ -21,7 +21,14 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    // Marks when the bundle starts evaluating, so activation can log how long loading the code took.
+    banner: { js: 'globalThis.__sessionLensLoadStart = performance.now();' },
+  },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', },
   {
     ...common,

@@ -26,6 +26,8 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'src/core and the CLI must not import vscode at run time.', allowTypeImports: true }],
       }],
+      // Heavy libraries are loaded on first use through `lazy(() => require('…'))` (src/core/lazy.ts).
+      '@typescript-eslint/no-require-imports': 'off',
     },
   },
 );

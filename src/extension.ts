@@ -16,6 +16,8 @@ export interface ExtensionApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const activateStarted = performance.now();
+  const loadStarted = (globalThis as { __sessionLensLoadStart?: number }).__sessionLensLoadStart;
   const log = new Log();
   context.subscriptions.push(log);
   const testHooks = new Map<string, unknown>([['extension.context', context]]);
@@ -42,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
   }
   context.subscriptions.push(vscode.commands.registerCommand('sessionLens.showLog', () => log.show()));
-  log.info('activate', `Session Lens ${String(context.extension.packageJSON.version)} active (${timings.join(', ')})`);
+  const loaded = loadStarted === undefined ? '' : `code loaded in ${(activateStarted - loadStarted).toFixed(1)} ms, `;
+  log.info('activate', `Session Lens ${String(context.extension.packageJSON.version)} active (${loaded}${timings.join(', ')})`);
+  testHooks.set('activation.timings', { loadMs: loadStarted === undefined ? undefined : activateStarted - loadStarted, activateMs: performance.now() - activateStarted });
   return { testHooks };
 }
 

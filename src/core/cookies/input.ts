@@ -1,6 +1,9 @@
 // Turns pasted text into cookies: a bare value, `name=value`, a `Cookie:` header, `Set-Cookie` lines
 // (attributes parsed with tough-cookie), devtools table rows (tab-separated) or curl `-b`/`-H` arguments.
-import { Cookie } from 'tough-cookie';
+import type * as ToughCookie from 'tough-cookie';
+import { lazy } from '../lazy';
+
+const toughCookie = lazy(() => require('tough-cookie') as typeof ToughCookie);
 import { foldCompanions } from './fold';
 import type { CookieAttributes, InputCookie, InputSource } from './types';
 
@@ -84,9 +87,9 @@ function fromCookieHeader(header: string, source: InputSource, warnings: string[
 }
 
 function fromSetCookie(line: string, warnings: string[]): InputCookie[] {
-  let parsed: Cookie | undefined;
+  let parsed: ToughCookie.Cookie | undefined;
   try {
-    parsed = Cookie.parse(line, { loose: true });
+    parsed = toughCookie().Cookie.parse(line, { loose: true });
   } catch {
     parsed = undefined;
   }

@@ -1,6 +1,9 @@
 // A small Chrome DevTools Protocol client over one WebSocket: numbered requests with timeouts, events,
 // and a clean close that fails every pending request instead of leaving it hanging.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { lazy } from '../lazy';
+
+const ws = lazy(() => require('ws') as typeof WebSocket);
 
 /** The inspector answered a request with an error (e.g. an object id that no longer exists). */
 export class CdpError extends Error {
@@ -54,7 +57,7 @@ export class CdpClient {
       let socket: WebSocket;
       try {
         // The inspector accepts large messages (a full listing can be megabytes); no per-message deflate.
-        socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024, handshakeTimeout: connectTimeoutMs });
+        socket = new (ws())(url, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024, handshakeTimeout: connectTimeoutMs });
       } catch (err) {
         reject(new CdpConnectionError(`cannot open ${safeUrl(url)}: ${(err as Error).message}`));
         return;
@@ -124,7 +127,7 @@ export class CdpClient {
 
   /** Closes the connection; pending requests fail with "closed". Resolves when the socket is closed. */
   close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) {
+    if (this.socket.readyState === ws().CLOSED) {
       this.onClosed('the inspector connection was closed');
       return Promise.resolve();
     }

@@ -2,7 +2,10 @@
 //   Auth.js:      HKDF-SHA256(secret, salt = cookie name, info "Auth.js Generated Encryption Key (<name>)"), A256CBC-HS512 (64 bytes)
 //   next-auth v4: HKDF-SHA256(secret, salt "", info "NextAuth.js Generated Encryption Key"), A256GCM (32 bytes)
 import { hkdfSync } from 'node:crypto';
-import { compactDecrypt } from 'jose';
+import type * as Jose from 'jose';
+import { lazy } from '../../lazy';
+
+const jose = lazy(() => require('jose') as typeof Jose);
 import { isObject, tryJson, utf8 } from '../encoding';
 import { broken, noMatch, outcome, type CookieFormat, type DecodeContext, type FormatOutcome, type InputCookie } from '../types';
 import { claimTimes, segmentJson } from './jwt';
@@ -28,7 +31,7 @@ function jweHeader(value: string): Record<string, unknown> | null {
 
 async function tryDecrypt(token: string, key: Uint8Array): Promise<Record<string, unknown> | null | 'not-json'> {
   try {
-    const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256CBC-HS512', 'A256GCM'] });
+    const { plaintext } = await jose().compactDecrypt(token, key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256CBC-HS512', 'A256GCM'] });
     const text = utf8(plaintext);
     const json = text === null ? undefined : tryJson(text);
     return isObject(json) ? json : 'not-json';

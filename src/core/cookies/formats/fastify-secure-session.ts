@@ -1,8 +1,13 @@
 // @fastify/secure-session: base64(secretbox(JSON, nonce, key)) + ";" + base64(nonce), XSalsa20-Poly1305.
 // The key is 32 raw bytes, or argon2id(secret, salt) at libsodium's MODERATE limits; the salt is the
 // library's default unless the app sets `salt` (given to the decoder as a salt: the CLI's --salt).
-import { argon2id } from 'hash-wasm';
-import nacl from 'tweetnacl';
+import type * as HashWasm from 'hash-wasm';
+import type Nacl from 'tweetnacl';
+import { lazy } from '../../lazy';
+
+// Only hash-wasm's argon2 build: the full library bundles every algorithm's WebAssembly.
+const hashWasm = lazy(() => require('hash-wasm/dist/argon2.umd.min.js') as Pick<typeof HashWasm, 'argon2id'>);
+const nacl = lazy(() => require('tweetnacl') as typeof Nacl);
 import { dateFromMs, fromBase64, isObject, tryJson, utf8 } from '../encoding';
 import { broken, noMatch, outcome, type CookieFormat } from '../types';
 import type { SecretKey } from '../../secrets/secret';
@@ -23,7 +28,7 @@ export function deriveKey(secret: Buffer, salt: Buffer = DEFAULT_SALT): Promise<
   const cacheKey = `${secret.toString('base64')}:${salt.toString('base64')}`;
   let key = derivedKeys.get(cacheKey);
   if (!key) {
-    key = argon2id({ password: secret, salt, parallelism: 1, iterations: ARGON2_ITERATIONS, memorySize: ARGON2_MEMORY_KIB, hashLength: 32, outputType: 'binary' });
+    key = hashWasm().argon2id({ password: secret, salt, parallelism: 1, iterations: ARGON2_ITERATIONS, memorySize: ARGON2_MEMORY_KIB, hashLength: 32, outputType: 'binary' });
     derivedKeys.set(cacheKey, key);
     key.catch(() => derivedKeys.delete(cacheKey));
   }
@@ -32,7 +37,7 @@ export function deriveKey(secret: Buffer, salt: Buffer = DEFAULT_SALT): Promise<
 
 /** The keys a secret can be: itself (32 raw bytes), then argon2id of it with the default salt and each salt given. */
 async function* candidateKeys(secret: SecretKey, salts: readonly Buffer[]): AsyncGenerator<{ key: Uint8Array; how: string }> {
-  if (secret.bytes.length === nacl.secretbox.keyLength) yield { key: secret.bytes, how: 'as a 32-byte key' };
+  if (secret.bytes.length === nacl().secretbox.keyLength) yield { key: secret.bytes, how: 'as a 32-byte key' };
   if (secret.bytes.length < 32 || secret.raw) return;
   yield { key: await deriveKey(secret.bytes), how: 'as a secret (argon2id, default salt)' };
   for (const [i, salt] of salts.entries()) {
@@ -51,13 +56,13 @@ export const fastifySecureSession: CookieFormat = {
     const cipher = fromBase64(parts[0]);
     const nonce = fromBase64(parts[1]);
     if (!cipher || !nonce) return broken('the ciphertext or nonce is not base64');
-    if (nonce.length !== nacl.secretbox.nonceLength) return broken(`the nonce is ${nonce.length} bytes; secretbox needs ${nacl.secretbox.nonceLength} (truncated)`);
-    if (cipher.length < nacl.secretbox.overheadLength) return broken('the ciphertext is shorter than its MAC (truncated)');
+    if (nonce.length !== nacl().secretbox.nonceLength) return broken(`the nonce is ${nonce.length} bytes; secretbox needs ${nacl().secretbox.nonceLength} (truncated)`);
+    if (cipher.length < nacl().secretbox.overheadLength) return broken('the ciphertext is shorter than its MAC (truncated)');
     const skipped: string[] = [];
     for (const secret of ctx.secrets) {
       if (secret.bytes.length < 32) { skipped.push(`${secret.label} is shorter than 32 bytes and cannot be a key or secret for this library`); continue; }
       for await (const { key, how } of candidateKeys(secret, ctx.salts ?? [])) {
-        const plain = nacl.secretbox.open(cipher, nonce, key);
+        const plain = nacl().secretbox.open(cipher, nonce, key);
         if (!plain) continue;
         const text = utf8(plain);
         const payload = text === null ? undefined : tryJson(text);

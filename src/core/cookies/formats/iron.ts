@@ -1,7 +1,10 @@
 // iron seals (`Fe26.2*<pwId>*<encSalt>*<iv>*<ct>*<exp>*<macSalt>*<mac>`) from iron-session (`~2` suffix)
 // and @hapi/iron, opened with iron-webcrypto. A seal naming a password id is tried against every secret.
 // A plain secret is a password (PBKDF2); a `hex:`/`base64:` secret is used as the raw key, as iron does with buffers.
-import { defaults, unseal } from 'iron-webcrypto';
+import type * as IronWebcrypto from 'iron-webcrypto';
+import { lazy } from '../../lazy';
+
+const iron = lazy(() => require('iron-webcrypto') as typeof IronWebcrypto);
 import { dateFromMs } from '../encoding';
 import { broken, noMatch, outcome, type CookieFormat, type FormatId, type InputCookie } from '../types';
 
@@ -9,7 +12,10 @@ const PREFIX = 'Fe26.2*';
 /** iron accepts a seal until 60 s past its expiry (clock skew). */
 const SKEW_MS = 60_000;
 /** Our own expiry check replaces iron's, so unseal is told never to reject for time. */
-const UNSEAL_OPTIONS = { ...defaults, timestampSkewSec: Number.POSITIVE_INFINITY, encryption: { ...defaults.encryption, minPasswordlength: 1 }, integrity: { ...defaults.integrity, minPasswordlength: 1 } };
+const unsealOptions = lazy(() => {
+  const { defaults } = iron();
+  return { ...defaults, timestampSkewSec: Number.POSITIVE_INFINITY, encryption: { ...defaults.encryption, minPasswordlength: 1 }, integrity: { ...defaults.integrity, minPasswordlength: 1 } };
+});
 
 function ironFormat(id: FormatId, library: string, defaultNames: string[], sniff: (c: InputCookie) => boolean): CookieFormat {
   return {
@@ -32,7 +38,7 @@ function ironFormat(id: FormatId, library: string, defaultNames: string[], sniff
       if (expiresMs !== null && expiresMs <= ctx.nowMs && !base.expired) base.notes.push('Past its expiry but within the 60 s clock skew iron allows.');
       for (const secret of ctx.secrets) {
         try {
-          const payload = await unseal(seal, secret.raw ? secret.bytes : secret.value, UNSEAL_OPTIONS);
+          const payload = await iron().unseal(seal, secret.raw ? secret.bytes : secret.value, unsealOptions());
           return outcome({ ...base, verified: true, secretIndex: secret.index, payload });
         } catch {
           // Wrong password (bad MAC) or undecryptable: try the next secret.

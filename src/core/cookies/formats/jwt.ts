@@ -1,5 +1,9 @@
 // JWS compact tokens (HS*, RS*, PS*, ES*, EdDSA) verified with jose; `alg: none` is unsigned and never verified.
-import { compactVerify, decodeProtectedHeader, importJWK, importSPKI, importX509, type CryptoKey, type JWK } from 'jose';
+import type * as Jose from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { lazy } from '../../lazy';
+
+const jose = lazy(() => require('jose') as typeof Jose);
 import { dateFromMs, fromBase64Url, isObject, tryJson, utf8 } from '../encoding';
 import { broken, noMatch, outcome, type CookieFormat, type FormatOutcome } from '../types';
 import type { SecretKey } from '../../secrets/secret';
@@ -16,12 +20,12 @@ export function segmentJson(segment: string): Record<string, unknown> | null {
 async function keyFor(secret: SecretKey, alg: string): Promise<CryptoKey | Uint8Array | null> {
   const text = secret.value.trim();
   try {
-    if (text.startsWith('-----BEGIN CERTIFICATE')) return await importX509(text, alg);
-    if (text.startsWith('-----BEGIN')) return await importSPKI(text, alg);
+    if (text.startsWith('-----BEGIN CERTIFICATE')) return await jose().importX509(text, alg);
+    if (text.startsWith('-----BEGIN')) return await jose().importSPKI(text, alg);
     if (!secret.raw && text.startsWith('{')) {
       const jwk = tryJson(text);
       if (isObject(jwk)) {
-        const key = await importJWK(jwk as JWK, alg);
+        const key = await jose().importJWK(jwk as JWK, alg);
         return key;
       }
     }
@@ -65,7 +69,7 @@ export const jwt: CookieFormat = {
     }
     if (!fromBase64Url(parts[2]) || parts[2].length === 0) return broken('the JWT signature is missing or not base64url', base);
     try {
-      decodeProtectedHeader(cookie.value);
+      jose().decodeProtectedHeader(cookie.value);
     } catch {
       return broken('the JWT header does not parse', base);
     }
@@ -73,7 +77,7 @@ export const jwt: CookieFormat = {
       const key = await keyFor(secret, alg);
       if (!key) continue;
       try {
-        await compactVerify(cookie.value, key, { algorithms: [alg] });
+        await jose().compactVerify(cookie.value, key, { algorithms: [alg] });
         return outcome({ ...base, verified: true, secretIndex: secret.index });
       } catch {
         // Wrong key, or a key of the wrong type for this algorithm.
