@@ -1,5 +1,6 @@
 // `session-lens sessions`: lists the sessions of a Redis store (--redis URL) or of a Node process's
 // in-memory store (--inspect HOST:PORT).
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { RedisConnectionError } from '../core/redis/connection';
 import { RedisSessionSource } from '../core/redis/redisSessionSource';
@@ -19,6 +20,7 @@ List the sessions of a store.
   --inspect HOST:PORT   a Node process started with --inspect (its in-memory session store)
   --prefix P            key prefix of the sessions (default "sess:")
   --password-env NAME   read the Redis password from environment variable NAME
+  --tls-ca FILE         for rediss://: trust the CA certificate(s) in this PEM file
   --limit N             list at most N sessions
   --json                print {"sessions":[{id,key,ttl,expiresAt,user,data}],"total":N}
   --help                show this help
@@ -34,6 +36,7 @@ export const sessions: Subcommand = async (args, io) => {
       inspect: { type: 'string' },
       prefix: { type: 'string' },
       'password-env': { type: 'string' },
+      'tls-ca': { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -62,7 +65,7 @@ export const sessions: Subcommand = async (args, io) => {
     }
     result = { sessions: limit === undefined ? listed.sessions : listed.sessions.slice(0, limit), total: listed.sessions.length };
   } else {
-    result = await listRedis(values.redis!, { prefix: values.prefix, passwordEnv: values['password-env'], limit }, io);
+    result = await listRedis(values.redis!, { prefix: values.prefix, passwordEnv: values['password-env'], tlsCaFile: values['tls-ca'], limit }, io);
   }
 
   if (values.json) {
@@ -73,11 +76,20 @@ export const sessions: Subcommand = async (args, io) => {
   return 0;
 };
 
-async function listRedis(url: string, options: { prefix?: string; passwordEnv?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {
+async function listRedis(url: string, options: { prefix?: string; passwordEnv?: string; tlsCaFile?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {
   let password: string | undefined;
   if (options.passwordEnv !== undefined) {
     password = io.env[options.passwordEnv];
     if (password === undefined) throw new UsageError(`--password-env: the environment variable ${options.passwordEnv} is not set`);
+  }
+  let tlsCa: string | undefined;
+  if (options.tlsCaFile !== undefined) {
+    try {
+      tlsCa = await readFile(options.tlsCaFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--tls-ca: cannot read ${options.tlsCaFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!tlsCa.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-ca: ${options.tlsCaFile} holds no PEM certificate`);
   }
   let source: RedisSessionSource;
   try {
@@ -87,6 +99,7 @@ async function listRedis(url: string, options: { prefix?: string; passwordEnv?: 
       prefix: options.prefix ?? 'sess:',
       retry: false,
       writable: false,
+      ...(tlsCa !== undefined ? { tlsCa } : {}),
     });
   } catch (err) {
     if (err instanceof RedisUrlError || err instanceof RedisConnectionError || err instanceof PrefixViolationError) throw new UsageError(err.message);

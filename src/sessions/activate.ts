@@ -72,6 +72,7 @@ export function activateSessionsView(services: Services): void {
   services.testHooks.set('sessions.provider', provider);
   services.testHooks.set('sessions.treeView', treeView);
   services.testHooks.set('sessions.connections', connections);
+  services.testHooks.set('sessions.sources', sessionSources);
 
   void connections.autoConnect().catch((err: unknown) => log.error('redis', 'automatic connection failed', err));
 }

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/lifecycle';
 import type { Services } from '../common/services';
-import { findRedisUrls, findStorePrefix } from '../core/redis/discovery';
+import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
+import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
 import { RedisSessionSource } from '../core/redis/redisSessionSource';
 import { RedisTarget, describeTarget, isLoopbackTarget, parseRedisUrl } from '../core/redis/url';
 import type { SourceState } from '../core/sessions/types';
@@ -25,19 +26,50 @@ interface RedisSettings {
   prefix: string;
   username: string;
   rejectUnauthorized: boolean;
+  caFile: string;
   liveUpdates: 'auto' | 'poll' | 'off';
   pollIntervalSeconds: number;
   commandTimeoutMs: number;
   autoConnect: boolean;
   connections: { name: string; url: string; prefix?: string; allowWrites?: boolean }[];
   userPaths: string[];
+  appUrl: string;
 }
+
+/** The questions a connection may ask; replaceable so tests can answer without a dialog. */
+export interface ConnectionPrompts {
+  /** Before the first connection to a host that is not loopback: open read-only, allow writes, or cancel. */
+  confirmRemote(where: string): Promise<RemoteChoice | undefined>;
+  /** An automatic connection skipped such a host: tell the user; true when they want to connect now. */
+  remoteSkipped(where: string): Promise<boolean>;
+}
+
+/** What `plan` decided for a connection (fired for every connect, so tests can wait on it). */
+export interface ConnectionPlanEvent {
+  name: string;
+  decision: ConnectDecision['action'] | 'cancelled';
+  writable?: boolean;
+}
+
+const DEFAULT_APP_URL = 'http://localhost:3000/';
 
 export class RedisConnections extends DisposableStore {
   private readonly statusBar: vscode.StatusBarItem;
   private activeId: string | undefined;
   private readonly stateSubscriptions = new Map<string, () => void>();
   private readonly askedNotifications = new Set<string>();
+  private readonly planned = this.register(new vscode.EventEmitter<ConnectionPlanEvent>());
+  readonly onDidPlan = this.planned.event;
+  prompts: ConnectionPrompts = {
+    confirmRemote: async (where) => {
+      const choice = await vscode.window.showWarningMessage(
+        `${where} is not on this machine. Session Lens opens it read-only unless you allow writes (edit, delete, extend) for this connection.`,
+        { modal: true }, 'Open Read-Only', 'Allow Writes');
+      return choice === 'Allow Writes' ? 'writes' : choice === 'Open Read-Only' ? 'readonly' : undefined;
+    },
+    remoteSkipped: async (where) => (await vscode.window.showInformationMessage(
+      `Session Lens did not connect to ${where} automatically: it is not on this machine.`, 'Connect…')) === 'Connect…',
+  };
 
   constructor(private readonly services: Services) {
     super();
@@ -50,22 +82,20 @@ export class RedisConnections extends DisposableStore {
   /** Settings as they may be used here: in an untrusted workspace, only the user's own (global) values. */
   settings(): RedisSettings {
     const config = vscode.workspace.getConfiguration('sessionLens');
-    const get = <T>(key: string, fallback: T): T => {
-      if (vscode.workspace.isTrusted) return config.get<T>(key, fallback);
-      const inspected = config.inspect<T>(key);
-      return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
-    };
+    const get = <T>(key: string, fallback: T): T => effectiveSetting(config.inspect<T>(key), vscode.workspace.isTrusted, fallback);
     return {
       url: get('redis.url', ''),
       prefix: get('redis.prefix', 'sess:') || 'sess:',
       username: get('redis.username', ''),
       rejectUnauthorized: get('redis.tls.rejectUnauthorized', true),
+      caFile: get('redis.tls.caFile', ''),
       liveUpdates: get('redis.liveUpdates', 'auto'),
       pollIntervalSeconds: get('redis.pollIntervalSeconds', 5),
       commandTimeoutMs: get('redis.commandTimeoutMs', 5000),
       autoConnect: get('redis.autoConnect', true),
       connections: get('connections', []),
       userPaths: get('userPaths', []),
+      appUrl: get('appUrl', ''),
     };
   }
 
@@ -82,7 +112,7 @@ export class RedisConnections extends DisposableStore {
 
   /** REDIS_URL-style variables of the workspace's .env files, with the prefix the code uses (trusted workspaces only). */
   async discover(): Promise<ConnectionSpec[]> {
-    if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return [];
+    if (!mayDiscoverInWorkspace(vscode.workspace.isTrusted) || !vscode.workspace.workspaceFolders?.length) return [];
     const exclude = '**/node_modules/**';
     const envFiles = await vscode.workspace.findFiles('**/.env*', exclude, 20);
     const found: ConnectionSpec[] = [];
@@ -101,6 +131,42 @@ export class RedisConnections extends DisposableStore {
       }
     }
     return found;
+  }
+
+  /**
+   * The URL of the workspace's app, for curl commands: the `sessionLens.appUrl` setting, else an
+   * `APP_URL`-style variable or `PORT` in the workspace's .env files (trusted only), else localhost:3000.
+   */
+  async appUrl(): Promise<string> {
+    const configured = normalizeAppUrl(this.settings().appUrl);
+    if (configured) return configured;
+    if (mayDiscoverInWorkspace(vscode.workspace.isTrusted) && vscode.workspace.workspaceFolders?.length) {
+      const files = (await vscode.workspace.findFiles('**/.env*', '**/node_modules/**', 20))
+        .sort((a, b) => envPriority(a) - envPriority(b) || a.path.localeCompare(b.path));
+      for (const file of files) {
+        try {
+          const url = findAppUrl(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
+          if (url) return url;
+        } catch {
+          // unreadable file: skip
+        }
+      }
+    }
+    return DEFAULT_APP_URL;
+  }
+
+  /** The PEM of `sessionLens.redis.tls.caFile` (absolute, or relative to the first workspace folder). */
+  private async readCaFile(file: string): Promise<string> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = /^([a-z]:)?[\\/]/i.test(file) || !folder ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder, file);
+    let text: string;
+    try {
+      text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    } catch (err) {
+      throw new Error(`cannot read the CA file ${file} (sessionLens.redis.tls.caFile): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`the CA file ${file} (sessionLens.redis.tls.caFile) holds no PEM certificate`);
+    return text;
   }
 
   private async discoverPrefix(): Promise<string | undefined> {
@@ -168,26 +234,50 @@ export class RedisConnections extends DisposableStore {
     return `sessionLens.redis.password:${name}`;
   }
 
-  /** Opens (or re-opens) a connection and adds it to the Sessions view. */
-  async connect(spec: ConnectionSpec, options: { interactive: boolean }): Promise<RedisSessionSource | undefined> {
+  /**
+   * Decides whether and how a connection may be opened, asking the user before the first connection to
+   * a host that is not loopback. Opens nothing: undefined means "do not connect".
+   */
+  async plan(spec: ConnectionSpec, options: { interactive: boolean }): Promise<{ target: RedisTarget; writable: boolean } | undefined> {
     const settings = this.settings();
     const stored = await this.services.context.secrets.get(this.passwordKey(spec.name));
     const target: RedisTarget = parseRedisUrl(spec.url, { ...(stored ? { password: stored } : {}), ...(settings.username ? { username: settings.username } : {}) });
     if (target.password) this.services.log.addSecretValues([target.password]);
-    let writable = isLoopbackTarget(target) || spec.allowWrites === true;
-    if (!writable) {
-      const key = `sessionLens.remoteWrites:${describeTarget({ ...target, password: undefined })}`;
-      const remembered = this.services.context.globalState.get<'readonly' | 'writes'>(key);
-      if (remembered) writable = remembered === 'writes';
-      else if (options.interactive) {
-        const choice = await vscode.window.showWarningMessage(
-          `${describeTarget(target)} is not on this machine. Session Lens opens it read-only unless you allow writes (edit, delete, extend) for this connection.`,
-          { modal: true }, 'Open Read-Only', 'Allow Writes');
-        if (!choice) return undefined;
-        writable = choice === 'Allow Writes';
-        await this.services.context.globalState.update(key, writable ? 'writes' : 'readonly');
+    const key = remoteChoiceKey(target);
+    const remembered = this.services.context.globalState.get<RemoteChoice>(key);
+    const decision = connectDecision(target, { interactive: options.interactive, remembered, allowWrites: spec.allowWrites });
+    const where = describeTarget(target);
+    switch (decision.action) {
+      case 'connect':
+        this.planned.fire({ name: spec.name, decision: 'connect', writable: decision.writable });
+        return { target, writable: decision.writable };
+      case 'skip':
+        this.services.log.info(COMPONENT, `not connecting to ${where} automatically: it is not on this machine`);
+        this.planned.fire({ name: spec.name, decision: 'skip' });
+        void this.prompts.remoteSkipped(where).then((connect) => (connect ? this.connect(spec, { interactive: true }) : undefined))
+          .catch((err: unknown) => this.services.log.error(COMPONENT, 'connection failed', err));
+        return undefined;
+      case 'ask': {
+        const choice = await this.prompts.confirmRemote(where);
+        if (!choice) {
+          this.planned.fire({ name: spec.name, decision: 'cancelled' });
+          return undefined;
+        }
+        await this.services.context.globalState.update(key, choice);
+        const writable = choice === 'writes' || spec.allowWrites === true;
+        this.planned.fire({ name: spec.name, decision: 'ask', writable });
+        return { target, writable };
       }
     }
+  }
+
+  /** Opens (or re-opens) a connection and adds it to the Sessions view. */
+  async connect(spec: ConnectionSpec, options: { interactive: boolean }): Promise<RedisSessionSource | undefined> {
+    const settings = this.settings();
+    const plan = await this.plan(spec, options);
+    if (!plan) return undefined;
+    const { target, writable } = plan;
+    const tlsCa = target.tls && settings.caFile ? await this.readCaFile(settings.caFile) : undefined;
     const id = this.sourceId(spec);
     const source = new RedisSessionSource({
       id,
@@ -200,6 +290,7 @@ export class RedisConnections extends DisposableStore {
       pollIntervalMs: settings.pollIntervalSeconds * 1000,
       commandTimeoutMs: settings.commandTimeoutMs,
       tlsRejectUnauthorized: settings.rejectUnauthorized,
+      ...(tlsCa !== undefined ? { tlsCa } : {}),
       retry: true,
       log: (level, message) => this.services.log[level](COMPONENT, message),
     });
@@ -277,11 +368,29 @@ export class RedisConnections extends DisposableStore {
 
   get statusText(): string { return this.statusBar.text; }
 
+  /** The status bar item as the user sees it (for tests). */
+  status(): { text: string; tooltip: string; warning: boolean; visible: boolean } {
+    const tooltip = this.statusBar.tooltip;
+    const redisSources = this.services.sessionSources.all().filter((s) => s.kind === 'redis');
+    return {
+      text: this.statusBar.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '',
+      warning: this.statusBar.backgroundColor !== undefined,
+      visible: redisSources.length > 0,
+    };
+  }
+
   override dispose(): void {
     for (const stop of this.stateSubscriptions.values()) stop();
     this.stateSubscriptions.clear();
     super.dispose();
   }
+}
+
+/** `.env.local` and `.env.development` speak for the dev server before plain `.env`, then the rest. */
+function envPriority(uri: vscode.Uri): number {
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  return ['.env.development.local', '.env.local', '.env.development', '.env'].indexOf(name) + 1 || 9;
 }
 
 function safeDescribe(url: string): string {

@@ -34,8 +34,13 @@ interface Deps {
 export function registerSessionCommands(deps: Deps): void {
   const { services, model, provider, treeView, connections } = deps;
   const { log } = services;
+  // The command's result (e.g. the number of sessions deleted) is handed back to callers such as tests.
   const register = (id: string, title: string, body: (...args: never[]) => Promise<unknown>) => {
-    services.context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(log, COMPONENT, title, () => body(...(args as never[])))));
+    services.context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      let result: unknown;
+      await runCommand(log, COMPONENT, title, async () => { result = await body(...(args as never[])); });
+      return result;
+    }));
   };
 
   /** The session a command is about, with its live source. */
@@ -152,8 +157,11 @@ export function registerSessionCommands(deps: Deps): void {
   register('sessionLens.copyCurlCommand', 'Copy curl command', async (arg: SessionArg) => {
     const { record } = await resolve(arg);
     const cookie = await signedCookie(record.id);
-    await vscode.env.clipboard.writeText(`curl -b '${cookie}' http://localhost:3000/`);
-    void vscode.window.showInformationMessage('Copied a curl command with the session cookie (edit its URL).');
+    const url = await connections.appUrl();
+    const command = `curl -b ${shellQuote(cookie)} ${shellQuote(url)}`;
+    await vscode.env.clipboard.writeText(command);
+    void vscode.window.showInformationMessage(`Copied a curl command for ${url} with the cookie of session ${shortId(record.id)}.`);
+    return command;
   });
 
   register('sessionLens.refreshSessions', 'Refresh sessions', async (arg?: SessionsNode) => {
@@ -234,6 +242,11 @@ export function registerSessionCommands(deps: Deps): void {
     if (!spec) throw new Error('no configured Redis connection: set sessionLens.redis.url or use Connect to Redis…');
     if (await connections.askPassword(spec)) await connections.connect(spec, { interactive: true });
   });
+}
+
+/** Single-quotes a word for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The session id inside a pasted cookie, through the cookie decoder (any format that carries a sid). */

@@ -52,8 +52,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     switch (node.type) {
       case 'source': return this.sourceChildren(node.sourceId);
       case 'user': {
-        const snap = this.safeSnapshot(node.sourceId);
-        return snap ? snap.sessions.filter((r) => r.user === node.user).map((r) => this.sessionNode(node.sourceId, r)) : [];
+        const group = this.userGroup(node.sourceId, node.user);
+        return group.map((r) => this.sessionNode(node.sourceId, r));
       }
       case 'session': {
         const record = this.model.find(node.id, node.sourceId)?.record;
@@ -107,10 +107,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       out.push(this.intern({ type: 'message', sourceId, kind: 'error', text: snap.error }));
     }
     if (this.settings.groupByUser) {
-      const groups = new Map<string, number>();
-      for (const r of snap.sessions) if (r.user !== null) groups.set(r.user, (groups.get(r.user) ?? 0) + 1);
-      for (const user of [...groups.keys()].sort()) out.push(this.intern({ type: 'user', sourceId, user }));
-      for (const r of snap.sessions) if (r.user === null) out.push(this.sessionNode(sourceId, r));
+      const { users, anonymous } = this.model.groups(sourceId);
+      for (const { user } of users) out.push(this.intern({ type: 'user', sourceId, user }));
+      for (const r of anonymous) out.push(this.sessionNode(sourceId, r));
     } else {
       for (const r of snap.sessions) out.push(this.sessionNode(sourceId, r));
     }
@@ -152,7 +151,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     switch (node.type) {
       case 'source': return this.sourceItem(node.sourceId);
       case 'user': {
-        const count = this.safeSnapshot(node.sourceId)?.sessions.filter((r) => r.user === node.user).length ?? 0;
+        const count = this.userGroup(node.sourceId, node.user).length;
         const item = new vscode.TreeItem(node.user, vscode.TreeItemCollapsibleState.Expanded);
         item.id = nodeId(node);
         item.description = `${count} session${count === 1 ? '' : 's'}`;
@@ -192,6 +191,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         return item;
       }
     }
+  }
+
+  private userGroup(sourceId: string, user: string): SessionRecord[] {
+    return this.model.groups(sourceId).users.find((g) => g.user === user)?.sessions ?? [];
   }
 
   private writable(sourceId: string): boolean {

@@ -33,6 +33,11 @@ export interface RedisConnection {
   readonly db: number;
   /** The clients to SCAN: the standalone/sentinel client, or one client per cluster master. */
   masters(): Redis[];
+  /**
+   * Before a listing: a cluster reloads its slot map (after a failover the promoted replica is a master)
+   * and fails when some slot has no reachable master, so a listing is never silently partial.
+   */
+  refreshTopology(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,11 +130,30 @@ export async function openRedis(target: RedisTarget, options: ConnectOptions = {
     slotsRefreshTimeout: options.connectTimeoutMs ?? 5000,
   });
   await connectOrThrow(cluster, target);
+  /** Clients of the masters named by the slot map (ioredis drops a dead master but adds its successor only on a refresh). */
+  const slotMasters = (): { masters: Redis[]; missing: string[]; unowned: number } => {
+    const byAddress = new Map(cluster.nodes('all').map((n) => [nodeAddress(n), n]));
+    const owners = new Set<string>();
+    let unowned = 0;
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+      const owner = cluster.slots[slot]?.[0];
+      if (owner) owners.add(owner);
+      else unowned++;
+    }
+    const sorted = [...owners].sort();
+    return { masters: sorted.flatMap((a) => byAddress.get(a) ?? []), missing: sorted.filter((a) => !byAddress.has(a)), unowned };
+  };
   return {
     mode: 'cluster',
     client: cluster,
     db: 0,
-    masters: () => [...cluster.nodes('master')].sort((a, b) => nodeAddress(a).localeCompare(nodeAddress(b))),
+    masters: () => slotMasters().masters,
+    refreshTopology: async () => {
+      await new Promise<void>((resolve, reject) => cluster.refreshSlotsCache((err) => (err ? reject(err) : resolve())));
+      const { missing, unowned } = slotMasters();
+      if (unowned > 0) throw new RedisConnectionError(`the cluster serves only ${CLUSTER_SLOTS - unowned} of ${CLUSTER_SLOTS} slots (a master is down and no replica has taken over yet)`, 'unreachable');
+      if (missing.length > 0) throw new RedisConnectionError(`no connection to the cluster master${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`, 'unreachable');
+    },
     close: () => quit(cluster),
   };
 }
@@ -138,8 +162,10 @@ export function nodeAddress(client: Redis): string {
   return `${client.options.host ?? ''}:${client.options.port ?? ''}`;
 }
 
+const CLUSTER_SLOTS = 16384;
+
 function single(mode: 'standalone' | 'sentinel', client: Redis, db: number): RedisConnection {
-  return { mode, client, db, masters: () => [client], close: () => quit(client) };
+  return { mode, client, db, masters: () => [client], refreshTopology: async () => {}, close: () => quit(client) };
 }
 
 async function quit(client: Redis | Cluster): Promise<void> {

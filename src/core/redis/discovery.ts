@@ -46,3 +46,41 @@ function objectBody(code: string, open: number): string {
   }
   return code.slice(open, end);
 }
+
+const APP_URL_VARIABLE = /^(?:APP_URL|BASE_URL|PUBLIC_URL|SERVER_URL|ORIGIN|SITE_URL|NEXTAUTH_URL|AUTH_URL)$/i;
+
+/**
+ * The URL the workspace's app serves on, from .env text: an `APP_URL`-style variable (http/https), else
+ * `PORT` as `http://localhost:<PORT>`. Undefined when neither is there.
+ */
+export function findAppUrl(envText: string): string | undefined {
+  let vars: Record<string, string>;
+  try {
+    vars = parseDotenv(envText);
+  } catch {
+    return undefined;
+  }
+  for (const [name, value] of Object.entries(vars)) {
+    if (!APP_URL_VARIABLE.test(name)) continue;
+    const url = normalizeAppUrl(value);
+    if (url) return url;
+  }
+  const port = vars.PORT?.trim();
+  if (port && /^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) < 65536) return `http://localhost:${Number(port)}/`;
+  return undefined;
+}
+
+/** An http(s) URL without credentials, or undefined when the text is not one. */
+export function normalizeAppUrl(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  return url.toString();
+}

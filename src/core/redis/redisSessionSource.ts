@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DEFAULT_USER_PATHS, LARGE_VALUE_BYTES, expiresAt, formatBytes, parseSessionValue, preview, sessionUser } from '../sessions/describe';
 import { ListPage, SessionChange, SessionChangedError, SessionRecord, SessionSource, SourceState } from '../sessions/types';
-import { ConnectOptions, RedisConnection, RedisConnectionError, backoffDelay, classifyError, connectionMessage, openRedis } from './connection';
+import { ConnectOptions, RedisConnection, RedisConnectionError, backoffDelay, classifyError, connectionMessage, nodeAddress, openRedis } from './connection';
 import { assertUsablePrefix, guardedKey, matchPattern } from './prefixGuard';
 import { RedisTarget, describeTarget, isLoopbackTarget } from './url';
 
@@ -56,22 +56,50 @@ else
 end
 return 1`;
 
-// Batch read for listings: per key [0|1 (1 = not a string), first ARGV[1]+1 bytes or the error, PTTL].
+// Batch read for listings, one command: {values, pttls, large}. `values` is the MGET reply (nil for a key
+// gone or of another type) with each value over ARGV[1] bytes cut to its first KB; `pttls` the PTTL of
+// each key (Redis has no multi-key PTTL); `large` lists index, full size for each value that was cut.
 const FETCH_SCRIPT = `
-local out = {}
-local last = tonumber(ARGV[1])
+local values = redis.call('MGET', unpack(KEYS))
+local max = tonumber(ARGV[1])
+local pttls = {}
+local large = {}
 for i, key in ipairs(KEYS) do
-  local ok, value = pcall(redis.call, 'GETRANGE', key, 0, last)
-  if ok then
-    out[#out + 1] = 0
-    out[#out + 1] = value
-  else
-    out[#out + 1] = 1
-    out[#out + 1] = tostring(value.err or value)
+  pttls[i] = redis.call('PTTL', key)
+  local value = values[i]
+  if value and #value > max then
+    large[#large + 1] = i
+    large[#large + 1] = #value
+    values[i] = string.sub(value, 1, 1024)
   end
-  out[#out + 1] = redis.call('PTTL', key)
 end
-return out`;
+return {values, pttls, large}`;
+const FETCH_SCRIPT_SHA = createHash('sha1').update(FETCH_SCRIPT).digest('hex');
+
+/** How long a SCAN sent ahead for the next page stays usable. */
+const PREFETCH_TTL_MS = 5000;
+
+/** SCAN COUNT grows up to this when the prefix is sparse (few sessions among many keys). */
+const MAX_SCAN_COUNT = 10_000;
+
+/** One key of a batch read: its PTTL (-2 = gone) and its value (the head of a large one), or why it has none. */
+interface FetchedKey {
+  pttl: number;
+  /** Text when the value is valid UTF-8 (read as text: no copy through a Buffer), else its bytes. */
+  value: string | Buffer | null;
+  /** Set when the key holds another type (hash, list, ...). */
+  notString?: string;
+  /** The whole value's size in bytes when known (else `value` may be only its head). */
+  size?: number;
+}
+
+/** A Redis key as sent back to Redis: text when it is valid UTF-8, else its bytes. */
+type KeyName = string | Buffer;
+
+function keyName(key: Buffer): KeyName {
+  const text = key.toString('utf8');
+  return text.includes('\uFFFD') ? key : text;
+}
 
 type Listener<T> = (value: T) => void;
 
@@ -99,6 +127,8 @@ export class RedisSessionSource implements SessionSource {
   private live: { mode: 'notifications' | 'polling' | 'off'; stop: () => void } = { mode: 'off', stop: () => {} };
   private readonly options: RedisSourceOptions;
   private scriptsAllowed = true;
+  /** The first SCAN of the page after the last one listed, sent ahead (used once, if asked for soon). */
+  private prefetchedScan: { cursor: string; count: number; at: number; reply: Promise<[Buffer, Buffer[]]> } | undefined;
 
   constructor(options: RedisSourceOptions) {
     this.options = options;
@@ -211,27 +241,43 @@ export class RedisSessionSource implements SessionSource {
 
   async list(options: { cursor?: string; limit: number }): Promise<ListPage> {
     const conn = await this.ready();
+    // A new listing of a cluster starts from a fresh slot map (a failover may have changed the masters).
+    if (!options.cursor) await conn.refreshTopology();
     const masters = conn.masters();
+    const topology = topologyTag(masters);
     let node = 0;
     let scanCursor = '0';
     if (options.cursor) {
-      const m = /^(\d+):(\d+):(\d+)$/.exec(options.cursor);
+      const m = /^(\d+):(\w+):(\d+):(\d+)$/.exec(options.cursor);
       if (!m) throw new StaleCursorError('invalid listing cursor');
       if (Number(m[1]) !== this.epoch) throw new StaleCursorError('the connection was re-established since this listing started: list again');
-      node = Number(m[2]);
-      scanCursor = m[3];
+      if (m[2] !== topology) throw new StaleCursorError('the cluster\'s masters changed since this listing started: list again');
+      node = Number(m[3]);
+      scanCursor = m[4];
     }
     const limit = Math.max(1, options.limit);
-    const count = Math.max(this.options.scanCount ?? 1000, Math.min(limit, 10_000));
+    let count = Math.max(this.options.scanCount ?? 1000, Math.min(limit, MAX_SCAN_COUNT));
     const pattern = matchPattern(this.prefix);
+    const scan = (client: Redis, cursor: string, scanCount: number) => client.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', scanCount);
+    // The first SCAN of this page may already be on its way (sent while the previous page was read).
+    let pending: Promise<[Buffer, Buffer[]]> | undefined;
+    const prefetched = this.prefetchedScan;
+    this.prefetchedScan = undefined;
+    if (prefetched && options.cursor === prefetched.cursor && Date.now() - prefetched.at < PREFETCH_TTL_MS) {
+      count = Math.max(count, prefetched.count);
+      pending = prefetched.reply.catch(() => scan(masters[node], scanCursor, count));
+    }
     // Values are fetched while SCAN goes on (both pipelined on the connection); order is kept.
     const fetches: Promise<SessionRecord[]>[] = [];
     let total = 0;
     try {
       while (node < masters.length && total < limit) {
         const client = masters[node];
-        const [next, keys] = await client.scanBuffer(scanCursor, 'MATCH', pattern, 'COUNT', count);
+        const [next, keys] = await (pending ?? scan(client, scanCursor, count));
+        pending = undefined;
         scanCursor = next.toString();
+        // A sparse prefix gets a larger COUNT: fewer round trips for the same keys.
+        if (keys.length * 4 < count && count < MAX_SCAN_COUNT) count = Math.min(MAX_SCAN_COUNT, count * 2);
         if (keys.length > 0) {
           const fetch = this.fetchRecords(client, keys);
           fetch.catch(() => {}); // awaited below; an early SCAN failure must not leave it unhandled
@@ -240,51 +286,68 @@ export class RedisSessionSource implements SessionSource {
         }
         if (scanCursor === '0') node++;
       }
+      if (node < masters.length) {
+        // Ask for the next page's first keys now, so that SCAN overlaps the reads still in flight.
+        const reply = scan(masters[node], scanCursor, count);
+        reply.catch(() => {}); // a failure is handled when (if) the next page is asked for
+        this.prefetchedScan = { cursor: `${this.epoch}:${topology}:${node}:${scanCursor}`, count, at: Date.now(), reply };
+      }
     } finally {
       await Promise.allSettled(fetches);
     }
     const sessions = (await Promise.all(fetches)).flat();
     const done = node >= masters.length;
-    return { sessions, ...(done ? {} : { cursor: `${this.epoch}:${node}:${scanCursor}` }) };
+    return { sessions, ...(done ? {} : { cursor: `${this.epoch}:${topology}:${node}:${scanCursor}` }) };
   }
 
-  /** Values and TTLs of `keys` in pipelined batches; keys gone meanwhile are left out. */
-  private async fetchRecords(client: Redis, keys: Buffer[]): Promise<SessionRecord[]> {
+  /** Values and TTLs of `keys` in batches (one round trip each); keys gone meanwhile are left out. */
+  private async fetchRecords(client: Redis, scanned: Buffer[]): Promise<SessionRecord[]> {
+    // Keys that are valid UTF-8 travel as text (cheaper to send); others stay bytes, so they still match.
+    const keys = scanned.map(keyName);
     const batch = this.options.fetchBatch ?? 500;
     const maxBytes = this.options.maxValueBytes ?? LARGE_VALUE_BYTES;
+    const slices: KeyName[][] = [];
+    for (let i = 0; i < keys.length; i += batch) slices.push(keys.slice(i, i + batch));
+    // Every batch is sent at once (pipelined on the connection), then read in order.
+    const replies = slices.map((slice) => this.fetchBatch(client, slice, maxBytes));
+    for (const reply of replies) reply.catch(() => {}); // each is awaited below
     const records: SessionRecord[] = [];
-    for (let i = 0; i < keys.length; i += batch) {
-      const slice = keys.slice(i, i + batch);
-      const replies = await this.fetchBatch(client, slice, maxBytes);
+    for (let b = 0; b < slices.length; b++) {
+      const slice = slices[b];
+      const fetched = await replies[b];
+      // Parse after pending I/O callbacks, so the listing's next SCAN is sent first and Redis works on
+      // it while this batch is parsed.
+      await new Promise((resolve) => setImmediate(resolve));
       const now = Date.now();
-      const large: { index: number; key: Buffer; head: Buffer; pttl: number }[] = [];
-      slice.forEach((key, j) => {
-        const [valueErr, value] = replies[2 * j] ?? [new Error('no reply'), null];
-        const [ttlErr, pttl] = replies[2 * j + 1] ?? [new Error('no reply'), null];
-        if (ttlErr) throw ttlErr;
-        if (pttl === -2) return; // expired or deleted between SCAN and GET
-        if (valueErr) {
+      const expiries = new Map<number, string | null>();
+      const large: { index: number; key: KeyName; head: Buffer; pttl: number }[] = [];
+      for (let j = 0; j < slice.length; j++) {
+        const key = slice[j];
+        const { pttl, value, notString, size } = fetched[j];
+        if (pttl === -2) continue; // expired or deleted between SCAN and the read
+        if (value === null) {
           // Another type under the prefix (hash, list, ...): shown, never parsed.
-          records.push(this.record(key, Number(pttl), { data: null, raw: `not a string value (${firstLine(valueErr)})` }, now));
-          return;
+          records.push(this.record(key, pttl, { data: null, raw: `not a string value (${notString ?? 'WRONGTYPE'})` }, now, undefined, expiries));
+        } else if (typeof value === 'string') {
+          records.push(this.record(key, pttl, parseListedText(value, maxBytes), now, undefined, expiries));
+        } else if (size !== undefined && size > maxBytes) {
+          // Summarized, never parsed: the script sent only its head.
+          records.push(this.record(key, pttl, largeSummary(value, size), now));
+        } else if (value.length > maxBytes) {
+          // Read with GETRANGE (its first maxBytes + 1 bytes): summarized, only the head is kept.
+          const head = Buffer.from(value.subarray(0, 1024));
+          large.push({ index: records.length, key, head, pttl });
+          records.push(this.record(key, pttl, { data: null, raw: '' }, now));
+        } else {
+          records.push(this.record(key, pttl, parseListedValue(value, maxBytes), now, undefined, expiries));
         }
-        const bytes = value as Buffer;
-        if (bytes.length > maxBytes) {
-          large.push({ index: records.length, key, head: bytes, pttl: Number(pttl) });
-          records.push(this.record(key, Number(pttl), { data: null, raw: '' }, now));
-          return;
-        }
-        records.push(this.record(key, Number(pttl), parseSessionValue(bytes, { maxBytes }), now));
-      });
+      }
       if (large.length > 0) {
+        // Read with GETRANGE (cluster, no scripts): the size is asked separately.
         const sizes = await Promise.all(large.map((l) => client.strlen(l.key).catch(() => l.head.length)));
         large.forEach((l, j) => {
           const size = Number(sizes[j]);
-          records[l.index] = this.record(l.key, l.pttl, {
-            data: null,
-            raw: `(${formatBytes(size)} value, not loaded: open the session to read it) ${preview(l.head)}`,
-            size,
-          }, now);
+          records[l.index] = this.record(l.key, l.pttl, largeSummary(l.head, size), now);
         });
       }
     }
@@ -292,24 +355,49 @@ export class RedisSessionSource implements SessionSource {
   }
 
   /**
-   * [error, value] pairs: for each key its first `maxBytes + 1` bytes, then its PTTL. Standalone and
-   * Sentinel use one Lua call per batch (far fewer commands than a pipeline); a cluster node cannot run
-   * a script over keys of several slots, so it gets the pipeline, as does a server that refuses scripts.
+   * For each key its PTTL and its value. Standalone and Sentinel: one Lua call per batch (one MGET and
+   * the PTTLs inside the server: one command to send and parse instead of two per key). A cluster node
+   * cannot run it over keys of several slots, so it gets GETRANGE+PTTL per key, as does a server that
+   * refuses scripts.
    */
-  private async fetchBatch(client: Redis, keys: Buffer[], maxBytes: number): Promise<[Error | null, unknown][]> {
+  private async fetchBatch(client: Redis, keys: KeyName[], maxBytes: number): Promise<FetchedKey[]> {
     if (this.conn?.mode !== 'cluster' && this.scriptsAllowed) {
       try {
-        const flat = (await client.callBuffer('EVAL', FETCH_SCRIPT, keys.length, ...keys, String(maxBytes))) as (Buffer | number)[];
-        const out: [Error | null, unknown][] = [];
+        // Values come back as text: the common case (UTF-8 JSON) is parsed without a Buffer in between.
+        type Reply = [(string | null)[], number[], number[]];
+        let reply: Reply;
+        try {
+          reply = (await client.call('EVALSHA', FETCH_SCRIPT_SHA, keys.length, ...keys, String(maxBytes))) as Reply;
+        } catch (err) {
+          if (!/^NOSCRIPT/.test(firstLine(err))) throw err;
+          reply = (await client.call('EVAL', FETCH_SCRIPT, keys.length, ...keys, String(maxBytes))) as Reply;
+        }
+        const [values, ttls, large] = reply;
+        const sizes = new Map<number, number>();
+        for (let j = 0; j + 1 < large.length; j += 2) sizes.set(Number(large[j]) - 1, Number(large[j + 1]));
+        const out: FetchedKey[] = new Array(keys.length);
+        const binary: number[] = [];
         for (let j = 0; j < keys.length; j++) {
-          const kind = Number(flat[3 * j]);
-          const value = flat[3 * j + 1];
-          out.push(kind === 1 ? [new Error(`WRONGTYPE ${Buffer.isBuffer(value) ? value.toString() : ''}`.trim()), null] : [null, value]);
-          out.push([null, Number(flat[3 * j + 2])]);
+          const value = values[j];
+          const pttl = Number(ttls[j]);
+          if (value === null || value === undefined) out[j] = { pttl, value: null, notString: 'WRONGTYPE Operation against a key holding the wrong kind of value' };
+          else if (sizes.has(j)) out[j] = { pttl, value: Buffer.from(value, 'utf8'), size: sizes.get(j) };
+          // U+FFFD: bytes that are not UTF-8 (or that character itself): read those few again as bytes.
+          else if (value.includes('\uFFFD')) { out[j] = { pttl, value: null }; binary.push(j); }
+          else out[j] = { pttl, value };
+        }
+        if (binary.length > 0) {
+          const pipeline = client.pipeline();
+          for (const j of binary) pipeline.getrangeBuffer(keys[j], 0, maxBytes);
+          const bytes = ((await pipeline.exec()) ?? []) as [Error | null, Buffer | null][];
+          binary.forEach((j, i) => {
+            const [err, value] = bytes[i] ?? [new Error('no reply'), null];
+            out[j] = err || value === null ? { pttl: -2, value: null } : { pttl: out[j].pttl, value };
+          });
         }
         return out;
       } catch (err) {
-        if (!/NOSCRIPT|unknown command|NOPERM|not allowed|scripts? (are )?disabled/i.test(firstLine(err))) throw err;
+        if (!/unknown command|NOPERM|not allowed|scripts? (are )?disabled/i.test(firstLine(err))) throw err;
         this.scriptsAllowed = false;
         this.log('info', `scripts are not allowed (${firstLine(err)}); fetching with pipelines`);
       }
@@ -319,23 +407,39 @@ export class RedisSessionSource implements SessionSource {
       pipeline.getrangeBuffer(key, 0, maxBytes);
       pipeline.pttl(key);
     }
-    return ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+    const replies = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+    return keys.map((_key, j) => {
+      const [valueErr, value] = replies[2 * j] ?? [new Error('no reply'), null];
+      const [ttlErr, pttl] = replies[2 * j + 1] ?? [new Error('no reply'), null];
+      if (ttlErr) throw ttlErr;
+      if (valueErr) return { pttl: Number(pttl), value: null, notString: firstLine(valueErr) };
+      return { pttl: Number(pttl), value: value as Buffer };
+    });
   }
 
-  private record(key: Buffer, pttl: number, parsed: { data: unknown; raw?: string; size?: number }, now: number, value?: string): SessionRecord {
-    const keyText = key.toString('utf8');
+  /** `expiries` caches the expiry text per TTL within one batch (same `now`): many sessions share a TTL. */
+  private record(key: KeyName, pttl: number, parsed: { data: unknown; raw?: string; size?: number }, now: number, value?: string, expiries?: Map<number, string | null>): SessionRecord {
+    const keyText = typeof key === 'string' ? key : key.toString('utf8');
     const ttl = pttl >= 0 ? Math.ceil(pttl / 1000) : pttl === -1 ? -1 : null;
-    return {
+    let expiry: string | null | undefined;
+    if (ttl !== null && ttl >= 0 && expiries) {
+      expiry = expiries.get(ttl);
+      if (expiry === undefined) expiries.set(ttl, expiry = expiresAt(ttl, null, now));
+    } else {
+      expiry = expiresAt(ttl, parsed.data, now);
+    }
+    const record: SessionRecord = {
       id: keyText.slice(this.prefix.length),
       key: keyText,
       ttl,
-      expiresAt: expiresAt(ttl, parsed.data, now),
+      expiresAt: expiry,
       user: sessionUser(parsed.data, this.userPaths()),
       data: parsed.data,
-      ...(parsed.raw !== undefined ? { raw: parsed.raw } : {}),
-      ...(parsed.size !== undefined ? { size: parsed.size } : {}),
-      ...(value !== undefined ? { value } : {}),
     };
+    if (parsed.raw !== undefined) record.raw = parsed.raw;
+    if (parsed.size !== undefined) record.size = parsed.size;
+    if (value !== undefined) record.value = value;
+    return record;
   }
 
   private userPaths(): readonly string[] | undefined {
@@ -560,6 +664,48 @@ export class RedisSessionSource implements SessionSource {
   private log(level: 'info' | 'warn' | 'debug', message: string): void {
     this.options.log?.(level, message);
   }
+}
+
+/** The listing's stand-in for a value over the size limit: its size and a preview of its first bytes. */
+function largeSummary(head: Buffer, size: number): { data: null; raw: string; size: number } {
+  return { data: null, raw: `(${formatBytes(size)} value, not loaded: open the session to read it) ${preview(head)}`, size };
+}
+
+/** A listed value read as text (valid UTF-8): JSON objects parsed directly, anything else described. */
+function parseListedText(text: string, maxBytes: number): { data: unknown; raw?: string; size?: number } {
+  if (text.charCodeAt(0) === 0x7b) {
+    try {
+      const data: unknown = JSON.parse(text);
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, size: Buffer.byteLength(text, 'utf8') };
+    } catch {
+      // not JSON after all
+    }
+  }
+  return parseSessionValue(Buffer.from(text, 'utf8'), { maxBytes });
+}
+
+/**
+ * A listed value: the common case (a JSON object in valid UTF-8) parsed directly; anything else through
+ * the careful parser, which says what the value is.
+ */
+function parseListedValue(bytes: Buffer, maxBytes: number): { data: unknown; raw?: string; size?: number } {
+  if (bytes[0] === 0x7b) {
+    const text = bytes.toString('utf8');
+    try {
+      const data: unknown = JSON.parse(text);
+      // U+FFFD marks bytes that were not UTF-8: let the careful parser describe those.
+      if (data !== null && typeof data === 'object' && !Array.isArray(data) && !text.includes('\uFFFD')) return { data, size: bytes.length };
+    } catch {
+      // not JSON after all
+    }
+  }
+  return parseSessionValue(bytes, { maxBytes });
+}
+
+/** A short tag of which nodes a listing scans, kept in its cursors (a cluster's masters can change). */
+function topologyTag(masters: Redis[]): string {
+  if (masters.length <= 1) return '0';
+  return createHash('sha1').update(masters.map(nodeAddress).join(',')).digest('hex').slice(0, 8);
 }
 
 function hasNeededFlags(flags: string): boolean {

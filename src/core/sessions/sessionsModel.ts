@@ -213,6 +213,27 @@ export class SessionsModel {
     return undefined;
   }
 
+  /**
+   * The shown sessions of a source grouped by user (filter applied): users in alphabetical order, each
+   * with its sessions in listing order, and the anonymous sessions apart.
+   */
+  groups(sourceId: string): { users: { user: string; sessions: SessionRecord[] }[]; anonymous: SessionRecord[] } {
+    const entry = this.entries.get(sourceId);
+    const byUser = new Map<string, SessionRecord[]>();
+    const anonymous: SessionRecord[] = [];
+    for (const r of entry ? entry.sessions.values() : []) {
+      if (!this.matches(r)) continue;
+      if (r.user === null) anonymous.push(r);
+      else {
+        const list = byUser.get(r.user);
+        if (list) list.push(r);
+        else byUser.set(r.user, [r]);
+      }
+    }
+    const users = [...byUser.keys()].sort((a, b) => a.localeCompare(b)).map((user) => ({ user, sessions: byUser.get(user)! }));
+    return { users, anonymous };
+  }
+
   /** The loaded sessions of a user in a source (for "log out everywhere"). */
   sessionsOfUser(sourceId: string, user: string): SessionRecord[] {
     const entry = this.entries.get(sourceId);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { findRedisUrls, findStorePrefix } from '../../../src/core/redis/discovery';
+import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../../../src/core/redis/discovery';
 
 describe('redis discovery in the workspace', () => {
   it('finds REDIS_URL-style variables in .env text', () => {
@@ -32,5 +32,16 @@ describe('redis discovery in the workspace', () => {
     assert.equal(findStorePrefix("new Other({ prefix: 'no:' })"), undefined);
     assert.equal(findStorePrefix("new RedisStore({ client: make({ prefix: 'inner' }) })".replace('prefix', 'keyPrefix')), undefined);
     assert.equal(findStorePrefix('new RedisStore({'.repeat(5000)), undefined);
+  });
+
+  it('finds the app URL for curl: an APP_URL-style variable, else PORT', () => {
+    assert.equal(findAppUrl('PORT=8080\nAPP_URL=http://127.0.0.1:4000/app'), 'http://127.0.0.1:4000/app');
+    assert.equal(findAppUrl('BASE_URL="https://dev.example.test"'), 'https://dev.example.test/');
+    assert.equal(findAppUrl('PORT=3001'), 'http://localhost:3001/');
+    assert.equal(findAppUrl('APP_URL=ftp://x\nPORT=5000'), 'http://localhost:5000/', 'not http(s): PORT instead');
+    assert.equal(findAppUrl('PORT=99999'), undefined);
+    assert.equal(findAppUrl('REDIS_URL=redis://127.0.0.1'), undefined);
+    assert.equal(normalizeAppUrl('http://user:pw@host:1/p#frag'), 'http://host:1/p', 'credentials and fragment dropped');
+    assert.equal(normalizeAppUrl('not a url'), undefined);
   });
 });
