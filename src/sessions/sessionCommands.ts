@@ -217,7 +217,9 @@ export function registerSessionCommands(deps: Deps): void {
     if (spec && typeof spec.url === 'string') {
       return connections.connect({ name: spec.name ?? 'adHoc', url: spec.url, prefix: spec.prefix ?? connections.settings().prefix, allowWrites: spec.allowWrites, origin: 'adHoc' }, { interactive: true });
     }
-    return connections.pickAndConnect();
+    await connections.pickAndConnect();
+    // Chosen from the palette or the walkthrough: show where the sessions appear.
+    await vscode.commands.executeCommand('sessionLens.sessions.focus');
   });
 
   register('sessionLens.disconnectSource', 'Disconnect', async (arg?: SessionsNode) => {

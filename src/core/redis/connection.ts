@@ -1,7 +1,12 @@
 // Opens ioredis connections for a parsed target: standalone, Sentinel, or Redis Cluster (detected with
 // INFO `cluster_enabled:1`, whichever node the URL names). Fails fast with a classified error; the
 // long-lived client then reconnects by itself with back-off when `retry` is set.
-import { Cluster, Redis, RedisOptions } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { lazy } from '../lazy';
+
+/** The Redis client library, loaded when the first connection is opened. */
+const ioredis = lazy(() => require('ioredis') as typeof IORedis);
 import { RedisTarget, describeTarget } from './url';
 
 export interface ConnectOptions {
@@ -92,7 +97,7 @@ function baseOptions(target: RedisTarget, options: ConnectOptions): RedisOptions
 export async function openRedis(target: RedisTarget, options: ConnectOptions = {}): Promise<RedisConnection> {
   const base = baseOptions(target, options);
   if (target.kind === 'sentinel') {
-    const client = new Redis({
+    const client = new (ioredis().Redis)({
       ...base,
       sentinels: target.nodes,
       name: target.masterName,
@@ -106,7 +111,7 @@ export async function openRedis(target: RedisTarget, options: ConnectOptions = {
     }
     return single('sentinel', client, target.db);
   }
-  const probe = new Redis({ ...base, host: target.nodes[0].host, port: target.nodes[0].port });
+  const probe = new (ioredis().Redis)({ ...base, host: target.nodes[0].host, port: target.nodes[0].port });
   await connectOrThrow(probe, target);
   let clusterEnabled = false;
   try {
@@ -122,7 +127,7 @@ export async function openRedis(target: RedisTarget, options: ConnectOptions = {
   probe.disconnect();
   if (target.db !== 0) throw new RedisConnectionError('Redis Cluster has only database 0: remove the database number from the URL', 'other');
   const { db: _db, lazyConnect: _lazy, retryStrategy: _retry, enableOfflineQueue: _queue, ...nodeOptions } = base;
-  const cluster = new Cluster(target.nodes, {
+  const cluster = new (ioredis().Cluster)(target.nodes, {
     redisOptions: nodeOptions,
     lazyConnect: true,
     enableOfflineQueue: false,

@@ -43,5 +43,7 @@ export function toJsonRecord(record: SessionRecord): Record<string, unknown> {
     user: record.user,
     data: record.data,
     ...(record.raw !== undefined ? { raw: record.raw } : {}),
+    // In-process sources say which store instance holds the session when a process has several.
+    ...(record.store !== undefined ? { store: record.store } : {}),
   };
 }

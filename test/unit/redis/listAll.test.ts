@@ -35,5 +35,6 @@ describe('listing a whole store', () => {
   it('keeps only the contract fields in JSON, with raw when present', () => {
     assert.deepEqual(Object.keys(toJsonRecord({ ...rec('a'), size: 3, value: '{}' })), ['id', 'key', 'ttl', 'expiresAt', 'user', 'data']);
     assert.equal(toJsonRecord({ ...rec('a'), data: null, raw: 'binary' }).raw, 'binary');
+    assert.equal(toJsonRecord({ ...rec('a'), store: 'MemoryStore #1' }).store, 'MemoryStore #1');
   });
 });
