@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, activateExtension, manifestCommands } from './helpers';
+import { EXTENSION_ID, activateExtension, manifestCommands, waitForLog } from './helpers';
 
 describe('activation', () => {
   it('activates and registers every command the manifest contributes, and no undeclared one', async () => {
@@ -23,6 +23,9 @@ describe('activation', () => {
     const ms = performance.now() - started;
     const own = api.testHooks.get('activation.timings') as { loadMs?: number; activateMs: number } | undefined;
     assert.ok(own && own.activateMs >= 0, 'activation reports its own timings');
+    // The log says it is active, and no feature failed to start.
+    const log = await waitForLog(api.testHooks.get('extension.context') as vscode.ExtensionContext, /\[activate\] Session Lens \d+\.\d+\.\d+ active/);
+    assert.doesNotMatch(log, /\[error\]/, `errors in the log after activation:\n${log}`);
     assert.equal(ext.isActive, true);
     // npm run bench reads the activation time from here (only meaningful when this test activated it).
     const benchFile = process.env.SESSION_LENS_ACTIVATION_FILE;

@@ -81,3 +81,17 @@ export function sessionLensLog(context: vscode.ExtensionContext, lastChars = 300
   const text = files.map((f) => fs.readFileSync(f, 'utf8')).filter((t) => t.includes('[activate] Session Lens')).join('\n');
   return text.slice(-lastChars);
 }
+
+/**
+ * Waits until the Session Lens log file holds a line matching `pattern` (the channel writes to its file
+ * asynchronously and raises no event for it, so this polls), and returns the log text.
+ */
+export async function waitForLog(context: vscode.ExtensionContext, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = sessionLensLog(context, Number.MAX_SAFE_INTEGER);
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${pattern} in the log:\n${text.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
