@@ -6,11 +6,11 @@ import { Finding, LintEnvironment, lintSource } from '../core/lint';
 import { DisposableStore } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import { EnvironmentFinder } from './environment';
+import { LintScheduler } from './lintScheduler';
 import { LintSettings, affectsLintSettings, readLintSettings } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'Session Lens';
 export const LINTED_LANGUAGES = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
-const DEBOUNCE_MS = 200;
 
 export interface LintedDocument {
   version: number | undefined;
@@ -21,7 +21,7 @@ export interface LintedDocument {
 
 export class SessionLinter extends DisposableStore {
   readonly collection: vscode.DiagnosticCollection;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler = new LintScheduler<string>();
   private readonly results = new Map<string, LintedDocument>();
   readonly environments: EnvironmentFinder;
   private settings: LintSettings = readLintSettings();
@@ -34,14 +34,14 @@ export class SessionLinter extends DisposableStore {
     this.collection = this.register(vscode.languages.createDiagnosticCollection('sessionLens'));
     this.environments = this.register(new EnvironmentFinder());
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
-    this.register(vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document, DEBOUNCE_MS); }));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document); }));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri, !this.settings.workspace)));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsLintSettings(e)) return;
       this.settings = readLintSettings();
       this.relintAll();
     }));
-    this.register({ dispose: () => { for (const t of this.timers.values()) clearTimeout(t); this.timers.clear(); } });
+    this.register({ dispose: () => this.scheduler.dispose() });
     this.relintAll();
   }
 
@@ -60,20 +60,15 @@ export class SessionLinter extends DisposableStore {
     return this.results.get(uri.toString());
   }
 
-  private schedule(document: vscode.TextDocument, delay: number): void {
+  /** Lints after `delay` ms; without one, after the scheduler's debounce for a pause in typing. */
+  private schedule(document: vscode.TextDocument, delay?: number): void {
     if (!this.settings.enable || !this.isLintable(document)) return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.lintDocument(document);
-    }, delay));
+    this.scheduler.schedule(document.uri.toString(), () => this.lintDocument(document), delay);
   }
 
   private forget(uri: vscode.Uri, clear: boolean): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.scheduler.forget(key);
     this.results.delete(key);
     if (clear) this.collection.delete(uri);
   }
@@ -84,7 +79,9 @@ export class SessionLinter extends DisposableStore {
       if (document.isClosed) return;
       const version = document.version;
       const text = document.getText();
+      const started = performance.now();
       const findings = lintSource(text, document.fileName, { rules: this.settings.rules, environment }).findings;
+      this.scheduler.recordDuration(document.uri.toString(), performance.now() - started);
       if (document.version !== version) return;
       this.publish(document.uri, { version, text, findings, environment });
     } catch (err) {

@@ -3,19 +3,39 @@ import type * as t from '@babel/types';
 import { applyEdits } from './edits';
 import { FileModel } from './model';
 import { parseSource } from './parse';
+import { mayConcernSessions } from './precheck';
 import { RULES } from './rules';
 import { isSuppressed, suppressions } from './suppress';
 import type { FileEdit, Finding, Fix, LintOptions, LintResult, RuleLevel, Severity } from './types';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/**
+ * Lints one file. Files that mention nothing a rule looks for (see `mayConcernSessions`) are not parsed at all:
+ * they get no findings and no parse error.
+ */
 export function lintSource(source: string, fileName: string, options: LintOptions = {}): LintResult {
+  if (!mayConcernSessions(source)) return { findings: [] };
+  return analyzeSource(source, fileName, options);
+}
+
+/** `lintSource` without the text pre-check (tests use it to show the pre-check never hides a finding). */
+export function analyzeSource(source: string, fileName: string, options: LintOptions = {}): LintResult {
+  return analyze(source, fileName, options).result;
+}
+
+/** The findings, and the parsed file when there is one (fix all reads its top-level statements). */
+function analyze(source: string, fileName: string, options: LintOptions): { result: LintResult; file?: t.File } {
   let file: t.File;
   try {
     file = parseSource(source, fileName);
   } catch (err) {
-    return { findings: [], parseError: firstLine(err) };
+    return { result: { findings: [], parseError: firstLine(err) } };
   }
+  return { result: check(source, file, fileName, options), file };
+}
+
+function check(source: string, file: t.File, fileName: string, options: LintOptions): LintResult {
   const levels = (id: string, fallback: RuleLevel): RuleLevel => options.rules?.[id] ?? fallback;
   const active = RULES.filter((r) => levels(r.id, r.defaultLevel) !== 'off');
   if (active.length === 0) return { findings: [] };
@@ -50,7 +70,7 @@ export function lintSource(source: string, fileName: string, options: LintOption
       // A rule that trips over unusual code reports nothing for this file; the others still run.
     }
   }
-  findings.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
+  findings.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return { findings };
 }
 
@@ -69,27 +89,35 @@ export interface FixAllResult {
   applied: number;
 }
 
+/** Rounds of fix all: each re-lints the file; fixes that still apply after this many rounds are left alone. */
+const FIX_ALL_ROUNDS = 20;
+
 /**
- * Applies every safe fix: in rounds, one fix per rule per round (two fixes of one rule may insert the same
- * `cookie: {...}`), re-linting in between so later fixes see the result of earlier ones.
+ * Applies every safe fix, in rounds that re-lint in between so later fixes see the result of earlier ones. A
+ * round applies every safe fix whose edits do not touch another's, except that a rule gets one fix per top-level
+ * statement per round: two fixes of one rule on the same session setup may both insert `cookie: {...}`.
  */
 export function fixAll(source: string, fileName: string, options: LintOptions = {}, ruleFilter?: (rule: string) => boolean): FixAllResult {
   let current = source;
   let applied = 0;
   const otherFiles = new Map<string, FileEdit>();
-  for (let round = 0; round < 50; round++) {
-    const { findings, parseError } = lintSource(current, fileName, options);
-    if (parseError) break;
+  for (let round = 0; round < FIX_ALL_ROUNDS; round++) {
+    if (!mayConcernSessions(current)) break;
+    const { result, file } = analyze(current, fileName, options);
+    if (result.parseError || !file) break;
+    const statements = file.program.body;
     const chosen: Fix[] = [];
-    const rulesUsed = new Set<string>();
+    const used = new Set<string>();
     const taken: [number, number][] = [];
-    for (const f of findings) {
-      if (rulesUsed.has(f.rule) || (ruleFilter && !ruleFilter(f.rule))) continue;
+    for (const f of result.findings) {
+      if (ruleFilter && !ruleFilter(f.rule)) continue;
       const fix = f.fixes.find((x) => x.safe);
       if (!fix) continue;
+      const key = `${f.rule}@${statementIndex(statements, f.start)}`;
+      if (used.has(key)) continue;
       if (fix.edits.some((e) => taken.some(([s, en]) => e.start <= en && e.end >= s))) continue;
       chosen.push(fix);
-      rulesUsed.add(f.rule);
+      used.add(key);
       for (const e of fix.edits) taken.push([e.start, e.end]);
     }
     if (chosen.length === 0) break;
@@ -102,4 +130,18 @@ export function fixAll(source: string, fileName: string, options: LintOptions = 
     }
   }
   return { source: current, otherFiles: [...otherFiles.values()], applied };
+}
+
+/** The index of the top-level statement that holds `offset` (binary search), or -1 outside all of them. */
+function statementIndex(statements: readonly t.Node[], offset: number): number {
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = statements[mid];
+    if (offset < (s.start ?? 0)) hi = mid - 1;
+    else if (offset >= (s.end ?? 0)) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
 }

@@ -38,17 +38,11 @@ export class Bindings {
       const module = requiredModule(call);
       if (module !== undefined) this.modules.add(module);
     }
-    for (const [, list] of index.declarators) {
-      for (const d of list) this.bindPattern(d.id, d.init);
+    for (const list of index.declarators.values()) {
+      for (const d of list) if (d.init && mayReferToModule(d.init)) this.bindPattern(d.id, d.init);
     }
-    // Destructuring patterns are not in `declarators` (indexed by identifier name only): scan the rest.
-    for (const call of index.calls) {
-      if (requiredModule(call) === undefined && !isDynamicImport(call)) continue;
-      let top: t.Node = call;
-      for (let p = index.parents.get(top); p && (p.type === 'MemberExpression' || p.type === 'AwaitExpression' || p.type === 'ParenthesizedExpression' || p.type === 'TSAsExpression'); p = index.parents.get(p)) top = p;
-      const holder = index.parents.get(top);
-      if (holder?.type === 'VariableDeclarator' && holder.id.type === 'ObjectPattern') this.bindPattern(holder.id, holder.init);
-    }
+    // Destructuring patterns are not in `declarators` (indexed by identifier name only).
+    for (const d of index.patternDeclarators) this.bindPattern(d.id, d.init);
     for (const a of index.assignments) {
       if (a.operator === '=' && a.left.type === 'Identifier' && !this.names.has(a.left.name)) {
         const ref = this.resolve(a.right);
@@ -111,6 +105,12 @@ export class Bindings {
     if (n.type === 'SequenceExpression') return this.resolve(n.expressions[n.expressions.length - 1], depth + 1);
     return this.resolveDirect(n);
   }
+}
+
+/** Cheap test before `resolveDirect`: only calls, awaits, member accesses and TypeScript wrappers can be a module. */
+function mayReferToModule(init: t.Node): boolean {
+  const n = unwrap(init);
+  return n.type === 'CallExpression' || n.type === 'AwaitExpression' || n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression';
 }
 
 /** The module name of `require('m')` (also `module.require`), else undefined. */

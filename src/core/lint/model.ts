@@ -56,7 +56,8 @@ export class FileModel {
   /** The lowest version a dependency's range allows, as [major, minor], when the project lists it. */
   dependencyVersion(name: string): [number, number] | undefined {
     const range = this.environment.dependencies?.[name];
-    const m = range ? /(\d+)\.(\d+)/.exec(range) ?? /(\d+)/.exec(range) : null;
+    // The lookbehind starts a match only at the first digit of a run (no quadratic retries inside long runs).
+    const m = range ? /(?<!\d)(\d+)\.(\d+)/.exec(range) ?? /(\d+)/.exec(range) : null;
     return m ? [Number(m[1]), Number(m[2] ?? 0)] : undefined;
   }
 }

@@ -22,14 +22,13 @@ let parser: BabelParser | undefined;
 
 /** Loaded on first use so that activating the extension does not pay for the parser. */
 function loadParser(): BabelParser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   parser ??= require('@babel/parser') as BabelParser;
   return parser;
 }
 
 export function parseSource(source: string, fileName: string): t.File {
   const options = {
-    sourceType: fileName.toLowerCase().endsWith('.cjs') || fileName.toLowerCase().endsWith('.cts') ? 'script' : 'unambiguous',
+    sourceType: fileName.toLowerCase().endsWith('.cjs') || fileName.toLowerCase().endsWith('.cts') ? 'script' as const : 'unambiguous' as const,
     errorRecovery: true,
     allowReturnOutsideFunction: true,
     allowAwaitOutsideFunction: true,
@@ -38,13 +37,16 @@ export function parseSource(source: string, fileName: string): t.File {
     allowNewTargetOutsideFunction: true,
     allowSuperOutsideMethod: true,
     plugins: pluginsFor(fileName),
-  } as const;
+  };
   const { parse } = loadParser();
+  // `unambiguous` picks "script" for files without import/export; syntax only a module allows (`import.meta`)
+  // then needs "module". Error recovery skips most such problems, so the second parse is only tried when the
+  // error names the source type.
   const attempt = (text: string): t.File => {
     try {
       return parse(text, options);
     } catch (first) {
-      // `unambiguous` picks "script" for files without import/export; strict-mode-only syntax then needs "module".
+      if (!/sourceType|module/.test((first as Error).message ?? '')) throw first;
       try {
         return parse(text, { ...options, sourceType: 'module' });
       } catch {
@@ -54,18 +56,26 @@ export function parseSource(source: string, fileName: string): t.File {
   };
   // What error recovery cannot skip (e.g. `const x = ;` mid-typing): blank the offending line, keeping every
   // offset, and try again a few times, so the rest of the file is still checked.
-  let text = source;
-  for (let tries = 0; ; tries++) {
-    try {
-      return attempt(text);
-    } catch (err) {
-      const pos = (err as { pos?: number }).pos;
-      if (tries >= 8 || typeof pos !== 'number') throw err;
-      const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
-      let lineEnd = text.indexOf('\n', pos);
-      if (lineEnd < 0) lineEnd = text.length;
-      if (lineEnd <= lineStart || text.slice(lineStart, lineEnd).trim() === '') throw err;
-      text = text.slice(0, lineStart) + text.slice(lineStart, lineEnd).replace(/[^\s]/g, ' ') + text.slice(lineEnd);
+  // The parser builds an Error for every problem it recovers from; their stack traces are never read, and
+  // capturing them made garbage input with thousands of recoverable errors take seconds.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    let text = source;
+    for (let tries = 0; ; tries++) {
+      try {
+        return attempt(text);
+      } catch (err) {
+        const pos = (err as { pos?: number }).pos;
+        if (tries >= 8 || typeof pos !== 'number') throw err;
+        const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+        let lineEnd = text.indexOf('\n', pos);
+        if (lineEnd < 0) lineEnd = text.length;
+        if (lineEnd <= lineStart || text.slice(lineStart, lineEnd).trim() === '') throw err;
+        text = text.slice(0, lineStart) + text.slice(lineStart, lineEnd).replace(/[^\s]/g, ' ') + text.slice(lineEnd);
+      }
     }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }

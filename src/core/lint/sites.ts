@@ -61,41 +61,46 @@ export function findSessionSites(model: FileModel): SessionSite[] {
   const sites: SessionSite[] = [];
   if (!Object.values(LIBRARY_MODULES).some((modules) => modules.some((m) => bindings.modules.has(m)))) return sites;
   const of = (library: Library) => LIBRARY_MODULES[library];
+  const add = (library: Library, call: t.CallExpression, optionsNode: t.Node | undefined) => {
+    const optionsValue = optionsNode ? evaluator.evaluate(optionsNode) : undefined;
+    const options = optionsNode === undefined ? EMPTY_OPTIONS(evaluator) : optionsValue?.k === 'obj' ? optionsValue.obj : undefined;
+    sites.push(withCookie({ library, call, anchor: call.callee, optionsNode, optionsValue, options, mount: findMount(model, call, library) }));
+  };
   for (const call of index.calls) {
-    const args = call.arguments.filter((a): a is t.Expression => a.type !== 'SpreadElement' && a.type !== 'ArgumentPlaceholder');
-    if (args.length !== call.arguments.length) continue;
+    if (hasSpreadArgument(call)) continue;
+    const args = call.arguments as t.Expression[];
     const ref = bindings.resolve(call.callee);
-    const add = (library: Library, optionsNode: t.Node | undefined) => {
-      const optionsValue = optionsNode ? evaluator.evaluate(optionsNode) : undefined;
-      const options = optionsNode === undefined ? EMPTY_OPTIONS(evaluator) : optionsValue?.k === 'obj' ? optionsValue.obj : undefined;
-      sites.push(withCookie({ library, call, anchor: call.callee, optionsNode, optionsValue, options, mount: findMount(model, call, library) }));
-    };
     if (ref) {
-      if (isDefaultExport(ref, of('express-session'))) { add('express-session', args[0]); continue; }
-      if (isDefaultExport(ref, of('cookie-session'))) { add('cookie-session', args[0]); continue; }
+      if (isDefaultExport(ref, of('express-session'))) { add('express-session', call, args[0]); continue; }
+      if (isDefaultExport(ref, of('cookie-session'))) { add('cookie-session', call, args[0]); continue; }
       if (isDefaultExport(ref, of('koa-session'))) {
         const first = args[0] ? evaluator.evaluate(args[0]) : undefined;
-        if (args.length === 1 && first?.k !== 'obj') add('koa-session', undefined);
-        else add('koa-session', first?.k === 'obj' || args.length < 2 ? args[0] : args[1]);
+        if (args.length === 1 && first?.k !== 'obj') add('koa-session', call, undefined);
+        else add('koa-session', call, first?.k === 'obj' || args.length < 2 ? args[0] : args[1]);
         continue;
       }
       if (['getIronSession', 'sealData', 'unsealData', 'withIronSessionApiRoute', 'withIronSessionSsr', 'ironSession'].some((name) => isNamedExport(ref, of('iron-session'), name))) {
         const path = ref.path[ref.path.length - 1];
         const optionsNode = path === 'getIronSession' ? args[args.length - 1] : path === 'ironSession' ? args[0] : args[1];
-        if (optionsNode && (path !== 'getIronSession' || args.length >= 2)) add('iron-session', optionsNode);
+        if (optionsNode && (path !== 'getIronSession' || args.length >= 2)) add('iron-session', call, optionsNode);
         continue;
       }
     }
     if (memberName(call.callee) === 'register' && args[0]) {
       const plugin = bindings.resolve(args[0]);
-      if (isDefaultExport(plugin, of('fastify-session'))) add('fastify-session', args[1]);
+      if (isDefaultExport(plugin, of('fastify-session'))) add('fastify-session', call, args[1]);
       else if (isDefaultExport(plugin, of('secure-session'))) {
         const v = args[1] ? evaluator.evaluate(args[1]) : undefined;
-        if (v?.k === 'arr') for (const el of v.elements) add('secure-session', el.node); else add('secure-session', args[1]);
+        if (v?.k === 'arr') for (const el of v.elements) add('secure-session', call, el.node); else add('secure-session', call, args[1]);
       }
     }
   }
   return sites;
+}
+
+function hasSpreadArgument(call: t.CallExpression): boolean {
+  for (const a of call.arguments) if (a.type === 'SpreadElement' || a.type === 'ArgumentPlaceholder') return true;
+  return false;
 }
 
 function withCookie(site: SessionSite): SessionSite {
@@ -137,12 +142,15 @@ export function isSensitiveCookieName(name: string): boolean {
   return SENSITIVE_COOKIE.test(name);
 }
 
+const HEADER_METHODS = ['setHeader', 'header', 'set', 'append', 'appendHeader', 'setHeaders'];
+const COOKIE_METHODS = new Set(['cookie', 'setCookie', 'set', ...HEADER_METHODS]);
+
 export function findCookieCalls(model: FileModel): CookieCall[] {
   const { index, evaluator } = model;
   const out: CookieCall[] = [];
   for (const call of index.calls) {
     const method = memberName(call.callee);
-    if (!method) continue;
+    if (method === undefined || !COOKIE_METHODS.has(method)) continue;
     const object = unwrap((call.callee as t.MemberExpression).object);
     const objectChain = memberChain(object);
     let kind: CookieCall['kind'] | undefined;
@@ -164,12 +172,12 @@ export function findCookieCalls(model: FileModel): CookieCall[] {
       out.push({ kind, node: call, name, optionsNode, options, optionsUnknown, defaultHttpOnly: kind === 'cookies.set' && objectChain?.[0] === 'ctx' });
       continue;
     }
-    if (['setHeader', 'header', 'set', 'append', 'appendHeader', 'setHeaders'].includes(method) && call.arguments.length >= 2) {
+    if (HEADER_METHODS.includes(method) && call.arguments.length >= 2) {
       const headerName = call.arguments[0];
       if (headerName.type === 'StringLiteral' && headerName.value.toLowerCase() === 'set-cookie') out.push(...headerCookies(model, call.arguments[1]));
     }
   }
-  for (const prop of index.properties) {
+  for (const prop of index.setCookieProperties) {
     const key = prop.key.type === 'StringLiteral' ? prop.key.value : prop.key.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
     if (key?.toLowerCase() === 'set-cookie') out.push(...headerCookies(model, prop.value));
   }

@@ -3,7 +3,7 @@
 // is `unknown`, and rules stay silent on unknown values.
 import type * as t from '@babel/types';
 import { Bindings, ModuleRef } from './bindings';
-import { FileIndex, isFunctionNode, memberChain, propertyName, unwrap } from './ast';
+import { FileIndex, isChain, isFunctionNode, memberChain, propertyName, unwrap } from './ast';
 
 export type Value =
   | { k: 'str'; v: string; node: t.Node }
@@ -34,6 +34,8 @@ export interface PropInfo {
 
 export interface Root { name: string; path: string[] }
 
+const NO_ROOTS: Root[] = [];
+
 export class ObjectInfo {
   constructor(
     readonly props: Map<string, PropInfo>,
@@ -45,7 +47,18 @@ export class ObjectInfo {
     readonly evaluator: Evaluator,
   ) {}
 
+  /** Answers of `get` and `value`, kept when asked outside an evaluation (inside one, a cycle may cut them short). */
+  private gotten?: Map<string, PropInfo | undefined>;
+  private values?: Map<string, Value | undefined>;
+
   get(key: string): PropInfo | undefined {
+    if (this.gotten?.has(key)) return this.gotten.get(key);
+    const info = this.lookup(key);
+    if (this.evaluator.idle) (this.gotten ??= new Map()).set(key, info);
+    return info;
+  }
+
+  private lookup(key: string): PropInfo | undefined {
     const own = this.props.get(key);
     const assigned = this.evaluator.assignedValues(this.roots, key);
     if (!own && assigned.length === 0) return undefined;
@@ -56,6 +69,13 @@ export class ObjectInfo {
 
   /** The effective value: the literal one, or `multi` when it is also assigned later. */
   value(key: string): Value | undefined {
+    if (this.values?.has(key)) return this.values.get(key);
+    const v = this.valueOf(key);
+    if (this.evaluator.idle) (this.values ??= new Map()).set(key, v);
+    return v;
+  }
+
+  private valueOf(key: string): Value | undefined {
     const p = this.get(key);
     if (!p) return undefined;
     if (p.assigned.length === 0) return p.value;
@@ -75,47 +95,58 @@ export class ObjectInfo {
 }
 
 export class Evaluator {
-  private readonly memberAssignments = new Map<string, t.AssignmentExpression[]>();
-  private readonly mutatedRoots = new Set<string>();
+  /** Built on first use: most files never ask about later assignments. */
+  private assignmentTables?: { members: Map<string, t.AssignmentExpression[]>; mutatedRoots: Set<string> };
   private readonly active = new Set<t.Node>();
 
-  constructor(private readonly index: FileIndex, readonly bindings: Bindings, readonly source: string) {
-    for (const a of index.assignments) {
+  constructor(private readonly index: FileIndex, readonly bindings: Bindings, readonly source: string) {}
+
+  private tables(): { members: Map<string, t.AssignmentExpression[]>; mutatedRoots: Set<string> } {
+    if (this.assignmentTables) return this.assignmentTables;
+    const members = new Map<string, t.AssignmentExpression[]>();
+    const mutatedRoots = new Set<string>();
+    for (const a of this.index.assignments) {
       if (a.operator !== '=' || (a.left.type !== 'MemberExpression' && a.left.type !== 'OptionalMemberExpression')) continue;
       const chain = memberChain(a.left);
       if (!chain) {
         const head = memberChain(a.left.object);
-        if (head) this.mutatedRoots.add(head.join('.'));
+        if (head) mutatedRoots.add(head.join('.'));
         continue;
       }
       const key = chain.join('.');
-      const list = this.memberAssignments.get(key);
-      if (list) list.push(a); else this.memberAssignments.set(key, [a]);
+      const list = members.get(key);
+      if (list) list.push(a); else members.set(key, [a]);
     }
-    for (const call of index.calls) {
-      const callee = memberChain(call.callee);
-      if (callee?.join('.') === 'Object.assign' && call.arguments[0]) {
+    for (const call of this.index.calls) {
+      if (call.arguments[0] && isChain(call.callee, 'Object', 'assign')) {
         const target = memberChain(call.arguments[0]);
-        if (target) this.mutatedRoots.add(target.join('.'));
+        if (target) mutatedRoots.add(target.join('.'));
       }
     }
+    return (this.assignmentTables = { members, mutatedRoots });
   }
 
   text(node: t.Node): string {
     return this.source.slice(node.start ?? 0, node.end ?? 0);
   }
 
+  /** True when no evaluation is under way (results computed now do not depend on a cycle being cut). */
+  get idle(): boolean {
+    return this.active.size === 0;
+  }
+
   assignedValues(roots: Root[], key: string): Value[] {
     const out: Value[] = [];
     for (const r of roots) {
-      const list = this.memberAssignments.get([r.name, ...r.path, key].join('.'));
+      const list = this.tables().members.get(r.path.length === 0 ? `${r.name}.${key}` : `${r.name}.${r.path.join('.')}.${key}`);
       if (list) for (const a of list) out.push(this.evaluate(a.right, [{ name: r.name, path: [...r.path, key] }]));
     }
     return out;
   }
 
   private isMutated(roots: Root[]): boolean {
-    return roots.some((r) => this.mutatedRoots.has([r.name, ...r.path].join('.')));
+    const { mutatedRoots } = this.tables();
+    return roots.some((r) => mutatedRoots.has(r.path.length === 0 ? r.name : `${r.name}.${r.path.join('.')}`));
   }
 
   /** The one declaration of `name` visible from `use` (same or enclosing function), or undefined. */
@@ -166,9 +197,8 @@ export class Evaluator {
         return this.evaluate(decl.init, [{ name: n.name, path: [] }, ...roots], depth + 1);
       }
       case 'MemberExpression': case 'OptionalMemberExpression': {
-        const chain = memberChain(n);
-        if (chain && chain.length === 3 && chain[0] === 'process' && chain[1] === 'env') return { k: 'env', name: chain[2], node: n };
-        if (chain && chain[0] === 'process' && chain[1] === 'env') return { k: 'env', node: n };
+        const env = envAccess(n);
+        if (env !== undefined) return env === '' ? { k: 'env', node: n } : { k: 'env', name: env, node: n };
         const obj = this.evaluate(n.object, [], depth + 1);
         const name = propertyName(n.property, n.computed);
         if (obj.k === 'obj' && name !== undefined) {
@@ -268,12 +298,27 @@ export class Evaluator {
         props.set(key, { key, value: { k: 'fn', fn: p, node: p }, prop: p, assigned: [] });
         continue;
       }
-      const childRoots = roots.map((r) => ({ name: r.name, path: [...r.path, key] }));
+      const childRoots = roots.length === 0 ? NO_ROOTS : roots.map((r) => ({ name: r.name, path: [...r.path, key] }));
       const valueNode = p.value.type === 'AssignmentPattern' ? p.value.right : p.value;
       props.set(key, { key, value: this.evaluate(valueNode, childRoots, depth + 1), prop: p, assigned: [] });
     }
     return new ObjectInfo(props, complete, n, roots, this);
   }
+}
+
+/** For `process.env.X`: 'X'; for `process.env` or a deeper static chain under it (`process.env.X.y`): ''; else undefined. */
+function envAccess(n: t.MemberExpression | t.OptionalMemberExpression): string | undefined {
+  if (isChain(n, 'process', 'env')) return '';
+  let depth = 0;
+  let cur: t.Node = n;
+  while (cur.type === 'MemberExpression' || cur.type === 'OptionalMemberExpression') {
+    const key = propertyName(cur.property, cur.computed);
+    if (key === undefined) return undefined;
+    if (isChain(cur.object, 'process', 'env')) return depth === 0 ? key : '';
+    depth++;
+    cur = unwrap(cur.object);
+  }
+  return undefined;
 }
 
 function bindsName(param: t.Node, name: string): boolean {

@@ -1,7 +1,7 @@
 // How the app around the session middleware is set up: proxy trust and middleware order.
 import type * as t from '@babel/types';
 import { isDefaultExport, isNamedExport } from '../bindings';
-import { memberChain, memberName } from '../ast';
+import { memberChain, memberName, unwrap } from '../ast';
 import { insertStatementBefore, quoted, replaceNode } from '../edits';
 import type { FileModel } from '../model';
 import { Rule, RuleContext, fix } from '../rule';
@@ -30,7 +30,7 @@ function trustsProxyOrHttps(model: FileModel): boolean {
       if (arg.properties.some((p) => p.type === 'ObjectProperty' && p.key.type === 'Identifier' && (p.key.name === 'trustProxy' || p.key.name === 'https'))) return true;
     }
   }
-  return model.index.assignments.some((a) => { const c = memberChain(a.left); return c !== undefined && c[c.length - 1] === 'proxy'; });
+  return model.index.assignments.some((a) => memberName(unwrap(a.left)) === 'proxy' && memberChain(a.left) !== undefined);
 }
 
 const PROXY_AWARE: Library[] = ['express-session', 'cookie-session', 'fastify-session', 'koa-session'];

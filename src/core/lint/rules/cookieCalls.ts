@@ -2,7 +2,7 @@
 // cookie and cookies written from browser script.
 import type * as t from '@babel/types';
 import { isDefaultExport } from '../bindings';
-import { memberChain, memberName, unwrap } from '../ast';
+import { isChain, memberName, unwrap } from '../ast';
 import { insertProperty, quoted, replaceNode } from '../edits';
 import type { FileModel } from '../model';
 import { Rule, RuleContext, fix, productionTest } from '../rule';
@@ -121,7 +121,7 @@ const clientCookieInsecure: Rule = {
   check({ model, report }: RuleContext) {
     const message = (name: string) => `The '${name}' cookie is written from browser script without secure, so it can travel over plain HTTP and any script on the page can read it.`;
     for (const a of model.index.assignments) {
-      if (memberChain(a.left)?.join('.') !== 'document.cookie') continue;
+      if (!isChain(a.left, 'document', 'cookie')) continue;
       const text = clientCookieText(model, a.right);
       const name = text?.slice(0, Math.max(0, text.indexOf('='))).trim();
       if (!text || !name || name.includes('${}') || !isSensitiveCookieName(name) || hasAttribute(text, 'secure')) continue;

@@ -2,7 +2,7 @@
 // static salts and secrets that cannot be rotated.
 import type * as t from '@babel/types';
 import { isDefaultExport } from '../bindings';
-import { memberChain } from '../ast';
+import { isChain, memberChain } from '../ast';
 import { insertProperty, replaceNode } from '../edits';
 import type { FileModel } from '../model';
 import { Rule, RuleContext, fix } from '../rule';
@@ -77,7 +77,7 @@ function literalParts(value: Value): (Value & { k: 'str' })[] {
 
 function envExampleEdit(model: FileModel): Fix['otherFiles'] {
   const example = model.environment.envExample;
-  if (!example || new RegExp(`^\\s*(export\\s+)?${ENV_NAME}\\s*=`, 'm').test(example.text)) return undefined;
+  if (!example || new RegExp(`^[ \\t]*(export[ \\t]+)?${ENV_NAME}[ \\t]*=`, 'm').test(example.text)) return undefined;
   const prefix = example.text === '' || example.text.endsWith('\n') ? '' : '\n';
   return [{ path: example.path, edits: [{ start: example.text.length, end: example.text.length, text: `${prefix}${ENV_NAME}=\n` }] }];
 }
@@ -191,7 +191,7 @@ const missingSecret: Rule = {
       const decl = model.evaluator.declaration(app.name, app);
       const init = decl?.init;
       if (!init || init.type !== 'NewExpression' || !isDefaultExport(model.bindings.resolve(init.callee), ['koa'])) continue;
-      const hasKeys = model.index.assignments.some((a) => memberChain(a.left)?.join('.') === `${app.name}.keys`);
+      const hasKeys = model.index.assignments.some((a) => isChain(a.left, app.name, 'keys'));
       const signedOff = site.options?.value('signed');
       if (!hasKeys && !(signedOff?.k === 'bool' && !signedOff.v)) report(site.anchor, 'The Koa app has no app.keys, so koa-session cannot sign its cookie.');
     }
@@ -224,9 +224,9 @@ const secretNoRotation: Rule = {
       const secret = site.options.value('secret');
       if (secret && ['str', 'env', 'or', 'cond'].includes(secret.k)) report(secret.node, 'The secret is a single value; pass an array (newest first) so it can be rotated without logging everyone out.');
     }
-    for (const a of model.index.assignments) {
+    for (const a of model.usesModule('koa', 'koa-session') ? model.index.assignments : []) {
       const chain = memberChain(a.left);
-      if (!model.usesModule('koa', 'koa-session') || !chain || chain[chain.length - 1] !== 'keys') continue;
+      if (!chain || chain[chain.length - 1] !== 'keys') continue;
       const v = model.evaluator.evaluate(a.right);
       if (v.k === 'arr' && v.complete && v.elements.length === 1) report(a.right, 'app.keys holds a single key; add the next key in front of it so it can be rotated without logging everyone out.');
     }

@@ -1,6 +1,6 @@
 // Login and logout handlers: a new session id at login (session fixation) and an ended session at logout.
 import type * as t from '@babel/types';
-import { containsCall, descendants, isFunctionNode, memberChain, memberName, unwrap } from '../ast';
+import { containsCall, findNode, isChain, isFunctionNode, memberChain, memberName, unwrap } from '../ast';
 import { lineIndent } from '../edits';
 import type { FileModel } from '../model';
 import { Rule, RuleContext, fix } from '../rule';
@@ -51,11 +51,7 @@ function handlers(model: FileModel): Handler[] {
     let id: t.Identifier | undefined;
     if (fn.type === 'FunctionDeclaration') id = fn.id ?? undefined;
     else if ((fn.type === 'ObjectMethod' || fn.type === 'ClassMethod') && fn.key.type === 'Identifier') id = fn.key;
-    else {
-      const parent = model.index.parents.get(fn);
-      if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') id = parent.id;
-      if (parent?.type === 'ObjectProperty' && parent.key.type === 'Identifier') id = parent.key;
-    }
+    else id = model.index.functionNames.get(fn);
     if (!id) continue;
     if (LOGIN_NAME.test(id.name)) add(fn, 'login', id);
     else if (LOGOUT_NAME.test(id.name)) add(fn, 'logout', id);
@@ -102,18 +98,16 @@ const sessionFixation: Rule = {
 };
 
 function firstAuthWrite(model: FileModel, fn: t.Function, req: string): t.Node | undefined {
-  for (const node of descendants(fn.body)) {
+  return findNode(fn.body, (node) => {
     let target: t.Node | undefined;
     if (node.type === 'AssignmentExpression') target = node.left;
-    else if (node.type === 'CallExpression' && memberChain(node.callee)?.join('.') === 'Object.assign') target = node.arguments[0];
-    if (!target) continue;
+    else if (node.type === 'CallExpression' && isChain(node.callee, 'Object', 'assign')) target = node.arguments[0];
+    if (!target) return false;
     const chain = memberChain(target);
-    if (!chain || chain[0] !== req || chain[1] !== 'session') continue;
-    if (chain.length >= 3 ? !AUTH_KEY.test(chain.slice(2).join('.')) : node.type !== 'CallExpression') continue;
-    if (insideRegenerate(model, node, fn)) continue;
-    return node;
-  }
-  return undefined;
+    if (!chain || chain[0] !== req || chain[1] !== 'session') return false;
+    if (chain.length >= 3 ? !AUTH_KEY.test(chain.slice(2).join('.')) : node.type !== 'CallExpression') return false;
+    return !insideRegenerate(model, node, fn);
+  });
 }
 
 /** True when `node` sits in a callback of `*.session.regenerate(...)` (or after an awaited regenerate). */
@@ -143,7 +137,7 @@ function regenerateFix(model: FileModel, fn: t.Function, req: string, write: t.N
   if (!next && !res) return [];
   const semi = model.style.semicolons ? ';' : '';
   const onError = next ? `if (err) return ${next}(err)${semi}` : `if (err) return ${res}.sendStatus(500)${semi}`;
-  const isAsync = [...descendants(fn.body)].some((n) => n.type === 'AwaitExpression' && (n.start ?? 0) >= start);
+  const isAsync = findNode(fn.body, (n) => n.type === 'AwaitExpression' && (n.start ?? 0) >= start) !== undefined;
   const text = `${req}.session.regenerate(${isAsync ? 'async ' : ''}(err) => {\n${indent}${unit}${onError}\n${moved}\n${indent}})${semi}`;
   return [fix('Regenerate the session before storing the user', [{ start, end, text }], { safe: false, preferred: false })];
 }
@@ -157,11 +151,11 @@ const logoutWithoutDestroy: Rule = {
     for (const { fn, kind, anchor } of handlers(model)) {
       const req = requestName(fn);
       if (kind !== 'logout' || !req) continue;
-      const mentionsSession = [...descendants(fn.body)].some((n) => (n.type === 'MemberExpression' && memberName(n) === 'session') || (n.type === 'Identifier' && n.name === 'session'));
+      const mentionsSession = findNode(fn.body, (n) => (n.type === 'MemberExpression' && memberName(n) === 'session') || (n.type === 'Identifier' && n.name === 'session')) !== undefined;
       if (!sessionsHere && !mentionsSession) continue;
       const ends = containsCall(fn.body, (c) => ['destroy', 'regenerate', 'delete'].includes(memberName(c.callee) ?? ''))
-        || [...descendants(fn.body)].some((n) => n.type === 'AssignmentExpression' && memberName(n.left) === 'session' && (n.right.type === 'NullLiteral' || (n.right.type === 'Identifier' && n.right.name === 'undefined')))
-        || [...descendants(fn.body)].some((n) => n.type === 'MemberExpression' && ['destroy', 'regenerate'].includes(memberName(n) ?? '') && memberName(n.object) === 'session');
+        || findNode(fn.body, (n) => n.type === 'AssignmentExpression' && memberName(n.left) === 'session' && (n.right.type === 'NullLiteral' || (n.right.type === 'Identifier' && n.right.name === 'undefined'))) !== undefined
+        || findNode(fn.body, (n) => n.type === 'MemberExpression' && (memberName(n) === 'destroy' || memberName(n) === 'regenerate') && memberName(n.object) === 'session') !== undefined;
       if (ends) continue;
       if (callsPassport(fn, req, ['logout', 'logOut']) && passportRegenerates(model) !== false) continue;
       report(anchor, 'The logout handler leaves the session alive, so a stolen or shared session id stays logged in; call req.session.destroy() or regenerate().');
