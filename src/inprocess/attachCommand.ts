@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { parseInspectorAddress } from '../core/inspector/address';
 import type { InProcessController } from './controller';
-import { findInspectorAddress, listNodeProcesses, openInspector, type NodeProcess } from './processes';
+import { findInspectorAddress, listNodeProcesses, openInspectorAndWait, type NodeProcess } from './processes';
 
 interface ProcessItem extends vscode.QuickPickItem {
   process?: NodeProcess;
@@ -48,8 +48,7 @@ export async function attachNodeProcess(controller: InProcessController, args?: 
       open,
     );
     if (answer !== open) return undefined;
-    openInspector(proc.pid);
-    address = await waitForInspector(proc);
+    address = await openInspectorAndWait(proc);
     if (!address) throw new Error(`process ${proc.pid} did not open an inspector on a loopback port within 5 s`);
   }
   return (await attachWithProgress(controller, address, heapScan, `Node process ${proc.pid} (${address})`)).id;
@@ -83,16 +82,6 @@ async function pickProcess(): Promise<ProcessItem | undefined> {
     quickPick.onDidAccept(() => { resolve(quickPick.selectedItems[0]); quickPick.dispose(); });
     quickPick.onDidHide(() => { resolve(undefined); quickPick.dispose(); });
   });
-}
-
-async function waitForInspector(proc: NodeProcess): Promise<string | undefined> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const address = await findInspectorAddress({ ...proc, inspectFlag: proc.inspectFlag ?? { host: '127.0.0.1', port: 9229 } });
-    if (address) return address;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return undefined;
 }
 
 function attachWithProgress(controller: InProcessController, address: string, heapScan: boolean | undefined, label?: string) {

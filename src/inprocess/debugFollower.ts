@@ -8,6 +8,7 @@ import type { Services } from '../common/services';
 import { DisposableStore } from '../common/lifecycle';
 import type { CdpClient } from '../core/inspector/cdpClient';
 import { isLoopbackHost } from '../core/inspector/address';
+import { mayFollowAutomatically } from '../core/inspector/followPolicy';
 import type { DebugMarks, InspectorSessionSource } from '../core/inspector/inspectorSource';
 import type { SessionChange } from '../core/sessions/types';
 import { COMPONENT, type InProcessController } from './controller';
@@ -85,7 +86,10 @@ export class DebugFollower extends DisposableStore {
 
   private autoConnectAllowed(): boolean {
     // Untrusted workspaces: never connect because of a setting or a launch configuration alone.
-    return vscode.workspace.isTrusted && vscode.workspace.getConfiguration().get<boolean>(AUTO_CONNECT_SETTING, true);
+    return mayFollowAutomatically({
+      workspaceTrusted: vscode.workspace.isTrusted,
+      autoConnectSetting: vscode.workspace.getConfiguration().get<boolean>(AUTO_CONNECT_SETTING),
+    });
   }
 
   private async setFollowing(on: boolean): Promise<void> {

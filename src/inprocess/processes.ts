@@ -162,3 +162,20 @@ export function openInspector(pid: number): void {
     process.kill(pid, 'SIGUSR1');
   }
 }
+
+/**
+ * Opens the inspector of a process started without one (`openInspector`) and waits until it answers on a
+ * loopback port the process owns. Node opens it on the `--inspect-port` the process was given (default
+ * 127.0.0.1:9229). Resolves with `HOST:PORT`, or undefined when none answered within `timeoutMs`.
+ */
+export async function openInspectorAndWait(proc: NodeProcess, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<string | undefined> {
+  openInspector(proc.pid);
+  const deadline = Date.now() + (options.timeoutMs ?? 5000);
+  const target = { ...proc, inspectFlag: proc.inspectFlag ?? { host: '127.0.0.1', port: 9229 } };
+  for (;;) {
+    const address = await findInspectorAddress(target);
+    if (address) return address;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
+  }
+}

@@ -48,7 +48,23 @@ export function activateSessionsView(services: Services): void {
   const stopModel = model.onDidChange(updateView);
   subs.push({ dispose: stopModel });
   model.setSources(sessionSources.all());
-  subs.push(sessionSources.onDidChange(() => { model.setSources(sessionSources.all()); updateView(); }));
+  // Debugger marks (paused request, sessions the last request touched) of attached Node processes.
+  const marksSubscriptions = new Map<string, { source: unknown; stop: () => void }>();
+  const followMarks = () => {
+    const current = new Map(sessionSources.all().map((s) => [s.id, s] as const));
+    for (const [id, sub] of marksSubscriptions) {
+      if (current.get(id) !== sub.source) { sub.stop(); marksSubscriptions.delete(id); }
+    }
+    for (const [id, source] of current) {
+      const onMarksChange = (source as { onMarksChange?: unknown }).onMarksChange;
+      if (source.kind !== 'inspector' || typeof onMarksChange !== 'function' || marksSubscriptions.has(id)) continue;
+      const stop = (onMarksChange as (listener: () => void) => () => void).call(source, () => provider.update());
+      marksSubscriptions.set(id, { source, stop });
+    }
+  };
+  followMarks();
+  subs.push({ dispose: () => { for (const sub of marksSubscriptions.values()) sub.stop(); marksSubscriptions.clear(); } });
+  subs.push(sessionSources.onDidChange(() => { model.setSources(sessionSources.all()); followMarks(); updateView(); }));
   updateView();
 
   // Time to expiry counts down while the view is visible.

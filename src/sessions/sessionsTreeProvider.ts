@@ -1,7 +1,11 @@
 // Maps the SessionsModel to tree items: a node per source, sessions (optionally grouped by user) with
-// state icons and time to expiry, their fields, "Load more", and error/disconnected nodes.
+// state icons and time to expiry, their fields, "Load more", and error/disconnected nodes. For attached Node
+// processes followed while debugging: the session of the paused request (with what the request changed so
+// far) and the sessions the last request created, changed or destroyed.
 import * as vscode from 'vscode';
+import type { DebugMarks } from '../core/inspector/inspectorSource';
 import { formatBytes, shortId, ttlDrift } from '../core/sessions/describe';
+import { describeChange, diffSessions, type SessionFieldChange } from '../core/sessions/sessionDiff';
 import type { SessionsModel, SourceSnapshot } from '../core/sessions/sessionsModel';
 import type { SessionRecord } from '../core/sessions/types';
 
@@ -11,7 +15,24 @@ export type SessionsNode =
   | { type: 'session'; sourceId: string; id: string; user: string | null }
   | { type: 'field'; sourceId: string; id: string; path: string[]; label: string; value: unknown }
   | { type: 'message'; sourceId: string; kind: 'error' | 'disconnected' | 'loading' | 'empty' | 'connecting'; text: string }
-  | { type: 'loadMore'; sourceId: string };
+  | { type: 'loadMore'; sourceId: string }
+  /** "Changed since the request started", under the session of the paused request. */
+  | { type: 'changes'; sourceId: string; id: string }
+  | { type: 'change'; sourceId: string; id: string; change: SessionFieldChange }
+  /** A session the last request destroyed (no longer in the store). */
+  | { type: 'destroyed'; sourceId: string; id: string };
+
+/** The debugger marks of a source, when it has them (sources of kind 'inspector' followed while debugging). */
+export function marksOf(source: { kind: string } | undefined): DebugMarks | undefined {
+  if (!source || source.kind !== 'inspector') return undefined;
+  const marks = (source as { marks?: unknown }).marks;
+  return marks !== null && typeof marks === 'object' && 'highlight' in marks ? marks as DebugMarks : undefined;
+}
+
+/** The id of the session the debugger is paused in, for this source. */
+function pausedSessionId(marks: DebugMarks | undefined): string | undefined {
+  return marks?.paused && marks.markedSessionId ? marks.markedSessionId : undefined;
+}
 
 export interface TreeSettings {
   groupByUser: boolean;
@@ -57,9 +78,14 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       }
       case 'session': {
         const record = this.model.find(node.id, node.sourceId)?.record;
-        return record ? this.fieldNodes(node.sourceId, record) : [];
+        const paused = pausedSessionId(this.marks(node.sourceId)) === node.id;
+        return [
+          ...(paused ? [this.intern({ type: 'changes', sourceId: node.sourceId, id: node.id })] : []),
+          ...(record ? this.fieldNodes(node.sourceId, record) : []),
+        ];
       }
       case 'field': return this.childFields(node);
+      case 'changes': return this.changeNodes(node.sourceId, node.id);
       default: return [];
     }
   }
@@ -77,8 +103,23 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         }
         return undefined;
       }
+      case 'changes': {
+        const rec = this.model.find(node.id, node.sourceId)?.record;
+        return this.intern({ type: 'session', sourceId: node.sourceId, id: node.id, user: rec?.user ?? null });
+      }
+      case 'change': return this.intern({ type: 'changes', sourceId: node.sourceId, id: node.id });
       default: return this.intern({ type: 'source', sourceId: node.sourceId });
     }
+  }
+
+  private marks(sourceId: string): DebugMarks | undefined {
+    return marksOf(this.safeSnapshot(sourceId)?.source);
+  }
+
+  private changeNodes(sourceId: string, id: string): SessionsNode[] {
+    const marks = this.marks(sourceId);
+    if (pausedSessionId(marks) !== id) return [];
+    return diffSessions(marks!.markedBaseline, marks!.markedLive).map((change) => this.intern({ type: 'change', sourceId, id, change }));
   }
 
   /** The tree node of a session, for TreeView.reveal. */
@@ -106,6 +147,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     } else if (snap.error !== undefined) {
       out.push(this.intern({ type: 'message', sourceId, kind: 'error', text: snap.error }));
     }
+    const marks = marksOf(snap.source);
+    const pausedId = pausedSessionId(marks);
+    // The paused request's session may not be stored yet (a login creating it): show it anyway.
+    if (pausedId && !this.model.find(pausedId, sourceId)) out.push(this.intern({ type: 'session', sourceId, id: pausedId, user: null }));
     if (this.settings.groupByUser) {
       const { users, anonymous } = this.model.groups(sourceId);
       for (const { user } of users) out.push(this.intern({ type: 'user', sourceId, user }));
@@ -113,7 +158,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     } else {
       for (const r of snap.sessions) out.push(this.sessionNode(sourceId, r));
     }
-    if (snap.sessions.length === 0 && state.kind === 'connected' && snap.error === undefined) {
+    for (const id of marks?.highlight.destroyed ?? []) {
+      if (id !== pausedId && !this.model.find(id, sourceId)) out.push(this.intern({ type: 'destroyed', sourceId, id }));
+    }
+    if (snap.sessions.length === 0 && !pausedId && state.kind === 'connected' && snap.error === undefined) {
       out.push(this.intern({ type: 'message', sourceId, kind: snap.loading ? 'loading' : 'empty', text: snap.loading ? 'loading…' : this.model.filter ? 'no session matches the filter' : 'no sessions' }));
     }
     if (snap.hasMore) out.push(this.intern({ type: 'loadMore', sourceId }));
@@ -190,6 +238,37 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         item.contextValue = 'loadMore';
         return item;
       }
+      case 'changes': {
+        const marks = this.marks(node.sourceId);
+        const count = pausedSessionId(marks) === node.id ? diffSessions(marks!.markedBaseline, marks!.markedLive).length : 0;
+        const item = new vscode.TreeItem('Changed since the request started', count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = nodeId(node);
+        item.description = count === 0 ? 'nothing yet' : `${count} field${count === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('diff');
+        item.tooltip = 'The stored session when the request began, compared with the request\'s req.session now (not saved until the request ends).';
+        item.contextValue = 'sessionChanges';
+        return item;
+      }
+      case 'change': {
+        const { change } = node;
+        const item = new vscode.TreeItem(change.path.join('.'), vscode.TreeItemCollapsibleState.None);
+        item.id = nodeId(node);
+        item.description = describeChange(change);
+        item.iconPath = new vscode.ThemeIcon(change.kind === 'added' ? 'diff-added' : change.kind === 'removed' ? 'diff-removed' : 'diff-modified',
+          new vscode.ThemeColor(change.kind === 'added' ? 'gitDecoration.addedResourceForeground' : change.kind === 'removed' ? 'gitDecoration.deletedResourceForeground' : 'gitDecoration.modifiedResourceForeground'));
+        item.tooltip = `${change.kind}: ${change.path.join('.')}\n${'before' in change ? `before: ${previewJson(change.before)}\n` : ''}${'after' in change ? `now: ${previewJson(change.after)}` : ''}`;
+        item.contextValue = `sessionChange ${change.kind}`;
+        return item;
+      }
+      case 'destroyed': {
+        const item = new vscode.TreeItem(shortId(node.id), vscode.TreeItemCollapsibleState.None);
+        item.id = nodeId(node);
+        item.description = 'destroyed by the last request';
+        item.iconPath = new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'));
+        item.tooltip = `Session ${node.id} was destroyed (or expired) since the debugger last paused.`;
+        item.contextValue = 'destroyedSession';
+        return item;
+      }
     }
   }
 
@@ -221,18 +300,34 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const found = this.model.find(node.id, node.sourceId);
     const snap = this.safeSnapshot(node.sourceId);
     const r = found?.record;
-    const item = new vscode.TreeItem(r?.user ?? 'anonymous', vscode.TreeItemCollapsibleState.Collapsed);
+    const marks = marksOf(snap?.source);
+    const paused = pausedSessionId(marks) === node.id;
+    const item = new vscode.TreeItem(r?.user ?? (paused ? liveUser(marks!.markedLive) ?? 'new session' : 'anonymous'),
+      paused ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = nodeId(node);
-    if (!r) return item;
+    if (!r) {
+      if (!paused) return item;
+      item.description = `paused in this request · ${shortId(node.id)} · not stored yet`;
+      item.iconPath = new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.breakpointCurrentStackframeForeground'));
+      item.tooltip = `The debugger is paused in the request of session ${node.id}; the store does not hold it yet (it is saved when the request ends).`;
+      item.contextValue = 'pausedSession';
+      return item;
+    }
     const remaining = remainingSeconds(r);
-    item.description = `${shortId(r.id)} · ${remaining === null ? (r.ttl === -1 ? 'no expiry' : 'expiry unknown') : remaining <= 0 ? 'expired' : formatDuration(remaining)}`;
+    const debugMark = paused ? 'paused in this request · '
+      : marks?.highlight.created.includes(r.id) ? 'created by the last request · '
+        : marks?.highlight.changed.includes(r.id) ? 'changed by the last request · ' : '';
+    item.description = `${debugMark}${shortId(r.id)} · ${remaining === null ? (r.ttl === -1 ? 'no expiry' : 'expiry unknown') : remaining <= 0 ? 'expired' : formatDuration(remaining)}`;
     const changed = snap?.changed.has(r.id) ?? false;
     const soon = remaining !== null && remaining <= this.settings.expiringSoonSeconds;
-    item.iconPath = changed ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.blue'))
-      : soon ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'))
-        : r.data === null ? new vscode.ThemeIcon('file-binary')
-          : r.user !== null ? new vscode.ThemeIcon('account') : new vscode.ThemeIcon('circle-outline');
-    const states = [changed ? 'changed' : '', soon ? 'expiring soon' : '', r.user !== null ? 'authenticated' : 'anonymous'].filter(Boolean).join(', ');
+    item.iconPath = paused ? new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.breakpointCurrentStackframeForeground'))
+      : debugMark ? new vscode.ThemeIcon(marks!.highlight.created.includes(r.id) ? 'diff-added' : 'diff-modified', new vscode.ThemeColor('charts.blue'))
+        : changed ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.blue'))
+          : soon ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'))
+            : r.data === null ? new vscode.ThemeIcon('file-binary')
+              : r.user !== null ? new vscode.ThemeIcon('account') : new vscode.ThemeIcon('circle-outline');
+    const states = [paused ? 'the debugger is paused in its request' : '', debugMark && !paused ? debugMark.slice(0, -3) : '',
+      changed ? 'changed' : '', soon ? 'expiring soon' : '', r.user !== null ? 'authenticated' : 'anonymous'].filter(Boolean).join(', ');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${escapeMd(r.user ?? 'anonymous')}** — ${states}\n\n`);
     md.appendMarkdown(`sid \`${escapeMd(r.id)}\`\n\nexpires ${r.expiresAt ?? 'never'}${r.raw ? `\n\n${escapeMd(r.raw.slice(0, 300))}` : ''}`);
@@ -254,7 +349,30 @@ export function nodeId(node: SessionsNode): string {
     case 'field': return `field:${node.sourceId}\u0000${node.id}\u0000${node.path.join('\u0000')}`;
     case 'message': return `message:${node.sourceId}`;
     case 'loadMore': return `more:${node.sourceId}`;
+    case 'changes': return `changes:${node.sourceId}\u0000${node.id}`;
+    case 'change': return `change:${node.sourceId}\u0000${node.id}\u0000${node.change.path.join('\u0000')}`;
+    case 'destroyed': return `destroyed:${node.sourceId}\u0000${node.id}`;
   }
+}
+
+/** A label for the paused request's session from its live value (`user.email`, `user.name`, …). */
+function liveUser(live: unknown): string | undefined {
+  if (live === null || typeof live !== 'object') return undefined;
+  const user = (live as Record<string, unknown>).user;
+  if (typeof user === 'string') return user;
+  if (user !== null && typeof user === 'object') {
+    for (const key of ['email', 'name', 'username', 'id']) {
+      const v = (user as Record<string, unknown>)[key];
+      if (typeof v === 'string' || typeof v === 'number') return String(v);
+    }
+  }
+  return undefined;
+}
+
+function previewJson(value: unknown): string {
+  let text: string;
+  try { text = JSON.stringify(value) ?? 'undefined'; } catch { text = String(value); }
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 function remainingSeconds(r: SessionRecord): number | null {

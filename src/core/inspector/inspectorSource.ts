@@ -33,6 +33,8 @@ export interface InspectorSourceOptions {
   /** First and longest wait between reconnect attempts (ms). Defaults 250 and 3000. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Lease of the live-update binding in the process (ms; renewed while connected). Default 60000. */
+  leaseMs?: number;
   /** Diagnostic lines (never secrets: session values are not logged). */
   log?: (message: string) => void;
 }
@@ -317,7 +319,7 @@ export class InspectorSessionSource implements SessionSource {
         if (change.kind === 'destroy') this.knownIds.delete(change.id);
       }
       this.emit([change]);
-    });
+    }, { leaseMs: this.options.leaseMs });
   }
 
   private onConnectionLost(connection: Connection, reason: string): void {

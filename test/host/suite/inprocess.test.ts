@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import type { InspectorSessionSource } from '../../../src/core/inspector/inspectorSource';
 import type { InProcessController } from '../../../src/inprocess/controller';
 import type { DebugFollower } from '../../../src/inprocess/debugFollower';
+import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
+import type { SessionsNode, SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import type { SessionSourceRegistry } from '../../../src/sessions/sourceRegistry';
 import { activateExtension, screenshot, waitForEvent, waitUntil } from './helpers';
 
@@ -43,13 +45,17 @@ describe('in-process sessions (host)', function () {
   let registry: SessionSourceRegistry;
   let follower: DebugFollower;
   let controller: InProcessController;
+  let provider: SessionsTreeProvider;
+  let model: SessionsModel;
 
   before(async () => {
     hooks = (await activateExtension()).testHooks;
     registry = hooks.get('inprocess.sessionSources') as SessionSourceRegistry;
     follower = hooks.get('inprocess.follower') as DebugFollower;
     controller = hooks.get('inprocess.controller') as InProcessController;
-    assert.ok(registry && follower && controller, 'the in-process feature exposes its objects');
+    provider = hooks.get('sessions.provider') as SessionsTreeProvider;
+    model = hooks.get('sessions.model') as SessionsModel;
+    assert.ok(registry && follower && controller && provider && model, 'the in-process feature and the Sessions view expose their objects');
   });
 
   afterEach(async () => {
@@ -92,6 +98,45 @@ describe('in-process sessions (host)', function () {
       follower.onDidChange, 30_000, 'the paused request\'s session to be marked');
     assert.equal(source.marks.markedBaseline, undefined, 'a session being created has no stored value yet');
     await screenshot('inprocess-paused-in-login');
+
+    // The Sessions view marks the paused request's session, though the store does not hold it yet.
+    await vscode.commands.executeCommand('sessionLens.sessions.focus');
+    const sessionNode = (id: string) => {
+      const root = provider.getChildren().find((n) => n.type === 'source' && n.sourceId === source.id);
+      return root ? provider.getChildren(root).find((n): n is Extract<SessionsNode, { type: 'session' }> => n.type === 'session' && n.id === id) : undefined;
+    };
+    const pausedNode = await waitUntil(() => {
+      const node = sessionNode(marked);
+      return node && /^paused in this request/.test(String(provider.getTreeItem(node).description)) ? node : undefined;
+    }, provider.onDidChangeTreeData, 15_000, 'the paused request\'s session marked in the Sessions view');
+    const pausedItem = provider.getTreeItem(pausedNode);
+    assert.equal((pausedItem.iconPath as vscode.ThemeIcon).id, 'debug-stackframe');
+    assert.equal(pausedItem.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+
+    // Step over `req.session.user = user;`: the diff node lists the field the handler set.
+    const changedFields = () => {
+      const node = sessionNode(marked);
+      const changes = node && provider.getChildren(node).find((n) => n.type === 'changes');
+      return changes ? provider.getChildren(changes).map((n) => [String(provider.getTreeItem(n).label), String(provider.getTreeItem(n).description)]) : undefined;
+    };
+    assert.ok(!changedFields()?.some(([label]) => label === 'user'), 'user is not set before the breakpoint line runs');
+    await vscode.commands.executeCommand('workbench.action.debug.stepOver');
+    const fields = await waitUntil(() => {
+      const f = changedFields();
+      return f?.some(([label]) => label === 'user') ? f : undefined;
+    }, provider.onDidChangeTreeData, 20_000, 'the "Changed since the request started" node to list user');
+    const user = fields.find(([label]) => label === 'user')!;
+    assert.match(user[1], /^added: \{…4\}$/, 'user was added (id, name, email, roles)');
+    const changesNode = provider.getChildren(sessionNode(marked)!).find((n) => n.type === 'changes')!;
+    assert.equal(provider.getTreeItem(changesNode).label, 'Changed since the request started');
+    assert.deepEqual(provider.getParent(changesNode), sessionNode(marked), 'the diff node\'s parent is the session (for reveal)');
+    assert.equal(model.find(marked, source.id), undefined, 'the session is not stored before the request ends');
+    await vscode.commands.executeCommand('sessionLens.sessions.focus'); // pausing again revealed Run and Debug
+    // Reveal resolves once the workbench has rendered the path down to the diff entry.
+    const treeView = hooks.get('sessions.treeView') as vscode.TreeView<SessionsNode>;
+    const userChange = provider.getChildren(changesNode).find((n) => n.type === 'change' && n.change.path.join('.') === 'user')!;
+    await treeView.reveal(userChange, { select: true, focus: false, expand: true });
+    await screenshot('inprocess-marked-session');
     // The listing still answers while the process is paused.
     const before = await source.list({ limit: 10 });
     assert.equal(before.sessions.length, 0);
@@ -101,6 +146,13 @@ describe('in-process sessions (host)', function () {
     assert.equal(response.status, 200);
     assert.equal(response.body.sid, marked, 'the marked session is the one the request created');
     await waitUntil(() => (source.marks.highlight.created.includes(marked) ? true : undefined), follower.onDidChange, 15_000, 'the new session highlighted as created');
+    const createdNode = await waitUntil(() => {
+      const root = provider.getChildren().find((n) => n.type === 'source' && n.sourceId === source.id);
+      const node = root && provider.getChildren(root).find((n) => n.type === 'session' && n.id === marked);
+      return node && /^created by the last request · /.test(String(provider.getTreeItem(node).description)) ? node : undefined;
+    }, provider.onDidChangeTreeData, 15_000, 'the new session highlighted as created in the Sessions view');
+    assert.equal(provider.getTreeItem(createdNode).label, 'alice@example.test');
+    assert.equal(provider.getChildren(createdNode).some((n) => n.type === 'changes'), false, 'no diff node once the request has ended');
     const page = await source.list({ limit: 10 });
     assert.deepEqual(page.sessions.map((s) => [s.id, s.user]), [[marked, 'alice@example.test']]);
     await vscode.commands.executeCommand('sessionLens.sessions.focus');
