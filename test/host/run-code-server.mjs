@@ -92,14 +92,17 @@ async function main() {
     cpSync(join(root, 'test/fixtures/baseline-extension'), join(extensionsDir, 'session-lens-tests.baseline-0.0.1'), { recursive: true });
   }
 
-  const screenshotDir = resolve(opts.pictures ? join(root, 'docs/images') : process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
+  const screenshotDir = resolve(process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
+  // The README's pictures (`--pictures`) go to docs/images/; every other screenshot to the folder above.
+  const PICTURES = new Set(['sessions-view', 'cookie-decoder', 'diagnostics-quick-fix', 'inprocess-marked-session']);
   let page;
   // The suite asks for screenshots over loopback HTTP; the page belongs to this process.
   const shotServer = createServer(async (req, res) => {
     try {
       const name = new URL(req.url, 'http://x').searchParams.get('name')?.replace(/[^\w.-]/g, '_') || 'shot';
-      mkdirSync(screenshotDir, { recursive: true });
-      const file = join(screenshotDir, `${name}.png`);
+      const dir = opts.pictures && PICTURES.has(name) ? join(root, 'docs/images') : screenshotDir;
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${name}.png`);
       await page.screenshot({ path: file });
       res.writeHead(200).end(file);
     } catch (err) { res.writeHead(500).end(String(err)); }

@@ -57,6 +57,10 @@ describe('README pictures', function () {
   it('the Sessions view with several sessions and one expanded', async () => {
     await cleanStage();
     await vscode.commands.executeCommand('sessionLens.sessions.focus');
+    // A wider side bar, so the labels and descriptions of the tree read in full (with the side bar focused
+    // and no editor open, "decrease view width" gives the width to the side bar).
+    await vscode.commands.executeCommand('workbench.action.focusSideBar');
+    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
     await vscode.commands.executeCommand('sessionLens.connectRedis', { url: redis.url, prefix: 'sess:', name: 'dev', allowWrites: true });
     const changed: vscode.Event<void> = (listener) => ({ dispose: model.onDidChange(() => listener()) });
     await waitUntil(() => (model.snapshots().find((s) => s.source.id === SOURCE)?.sessions.length === 5 ? true : undefined), changed, 20_000, 'five sessions listed');
