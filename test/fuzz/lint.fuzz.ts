@@ -44,7 +44,10 @@ export const targets: FuzzTarget[] = [
     run(input: string) {
       const result = lintSource(input, fileNameFor(input), ALL_RULES);
       if (result.parseError) return { rejected: result.parseError.split('\n')[0] };
-      return { findings: result.findings.length };
+      // Fixes are built when read; build them all, so the fuzzer runs every fix builder too.
+      let fixes = 0;
+      for (const f of result.findings) fixes += f.fixes.length;
+      return { findings: result.findings.length, fixes };
     },
   },
   {

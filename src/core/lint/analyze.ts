@@ -4,9 +4,62 @@ import { applyEdits } from './edits';
 import { FileModel } from './model';
 import { parseSource } from './parse';
 import { mayConcernSessions } from './precheck';
+import type { FixBuilder, FixFile } from './rule';
 import { RULES } from './rules';
 import { isSuppressed, suppressions } from './suppress';
 import type { FileEdit, Finding, Fix, LintOptions, LintResult, RuleLevel, Severity } from './types';
+
+/** A finding whose fixes are built on first read (see `FixBuilder`), then kept. */
+class LintFinding implements Finding {
+  // Private (#) so that neither deepEqual nor a spread sees the builder's state, only the finding's own fields.
+  #built: Fix[] | undefined;
+  #builder: FixBuilder<unknown> | undefined;
+  #arg: unknown;
+  #file: FixFile | undefined;
+
+  constructor(
+    readonly rule: string,
+    readonly severity: Severity,
+    readonly message: string,
+    readonly line: number,
+    readonly column: number,
+    readonly endLine: number,
+    readonly endColumn: number,
+    readonly start: number,
+    readonly end: number,
+    builder: FixBuilder<unknown> | undefined,
+    arg: unknown,
+    file: FixFile | undefined,
+  ) {
+    this.#builder = builder;
+    this.#arg = arg;
+    this.#file = file;
+  }
+
+  get fixes(): Fix[] {
+    if (this.#built === undefined) {
+      try {
+        this.#built = this.#builder && this.#file ? this.#builder(this.#file, this.#arg) : [];
+      } catch {
+        // A fix that trips over unusual code is left out; the finding stands.
+        this.#built = [];
+      }
+      // What the builder read is no longer needed once the fixes exist.
+      this.#builder = undefined;
+      this.#arg = undefined;
+      this.#file = undefined;
+    }
+    return this.#built;
+  }
+
+  /** The plain shape, fixes included (JSON.stringify does not read getters). */
+  toJSON(): Finding {
+    return {
+      rule: this.rule, severity: this.severity, message: this.message, line: this.line, column: this.column,
+      endLine: this.endLine, endColumn: this.endColumn, start: this.start, end: this.end, fixes: this.fixes,
+    };
+  }
+}
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -47,23 +100,29 @@ function check(source: string, file: t.File, fileName: string, options: LintOpti
   }
   const suppressed = suppressions(file.comments);
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  const fixFile: FixFile = { source, style: model.style, environment: model.environment };
+  // A rule reports a range once. Ranges are keyed by one number (start * (length + 1) + end, exact below 2^53).
+  const seen = new Set<number | string>();
+  const span = source.length + 1;
+  const numericKeys = span < 2 ** 26;
   for (const rule of active) {
     const severity = levels(rule.id, rule.defaultLevel) as Severity;
+    seen.clear();
     try {
       rule.check({
         model,
-        report(node, message, fixes = []) {
+        report<A>(node: t.Node, message: string, fixes?: FixBuilder<A>, arg?: A) {
           const loc = node.loc;
           if (!loc) return;
-          const key = `${rule.id}:${node.start}:${node.end}`;
+          const start = node.start ?? 0;
+          const end = node.end ?? 0;
+          const key = numericKeys ? start * span + end : `${start}:${end}`;
           if (seen.has(key) || isSuppressed(suppressed, loc.start.line, rule.id)) return;
           seen.add(key);
-          findings.push({
-            rule: rule.id, severity, message,
-            line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1,
-            start: node.start ?? 0, end: node.end ?? 0, fixes,
-          });
+          findings.push(new LintFinding(
+            rule.id, severity, message, loc.start.line, loc.start.column + 1, loc.end.line, loc.end.column + 1, start, end,
+            fixes as FixBuilder<unknown> | undefined, arg, fixes ? fixFile : undefined,
+          ));
         },
       });
     } catch {

@@ -84,7 +84,22 @@ export function indexFile(file: t.File): FileIndex {
         break;
       case 'NumericLiteral': case 'BooleanLiteral': case 'NullLiteral': case 'ThisExpression': case 'TemplateElement':
         continue;
-      case 'CallExpression': index.calls.push(node); break;
+      // The commonest node types push their children directly (same order as `pushChildren`), skipping the
+      // identifier of a static member access, a leaf.
+      case 'MemberExpression':
+        if (node.computed || node.property.type !== 'Identifier') stack.push(node.property);
+        stack.push(node.object);
+        continue;
+      case 'ExpressionStatement': stack.push(node.expression); continue;
+      case 'CallExpression': {
+        index.calls.push(node);
+        const args = node.arguments;
+        for (let i = args.length - 1; i >= 0; i--) { const a = args[i]; if (a) stack.push(a); }
+        const typeArguments = (node as { typeArguments?: t.Node | null }).typeArguments;
+        if (typeArguments) stack.push(typeArguments);
+        stack.push(node.callee);
+        continue;
+      }
       case 'OptionalCallExpression': index.calls.push(node as unknown as t.CallExpression); break;
       case 'NewExpression': index.news.push(node); break;
       case 'AssignmentExpression':
@@ -99,6 +114,8 @@ export function indexFile(file: t.File): FileIndex {
           const list = index.declarators.get(node.id.name);
           if (list) list.push(node); else index.declarators.set(node.id.name, [node]);
           if (node.init && isFunctionNode(node.init)) index.functionNames.set(node.init, node.id);
+          if (node.init) stack.push(node.init);
+          continue;
         } else if (node.id.type === 'ObjectPattern') {
           index.patternDeclarators.push(node);
         }
@@ -112,7 +129,14 @@ export function indexFile(file: t.File): FileIndex {
       case 'ObjectProperty':
         if (isSetCookieKey(node.key, node.computed)) index.setCookieProperties.push(node);
         if (node.key.type === 'Identifier' && isFunctionNode(node.value)) index.functionNames.set(node.value, node.key);
-        break;
+        if (node.decorators?.length) break;
+        stack.push(node.value);
+        if (node.computed || node.key.type !== 'Identifier') stack.push(node.key);
+        continue;
+      case 'BinaryExpression': case 'LogicalExpression':
+        stack.push(node.right);
+        stack.push(node.left);
+        continue;
       case 'StringLiteral': {
         const raw = (node.extra as { raw?: string } | undefined)?.raw;
         if (raw !== undefined) { const q = raw.charCodeAt(0); if (q === 39) index.quotes.single++; else if (q === 34) index.quotes.double++; }
@@ -250,14 +274,12 @@ export function memberChain(node: t.Node): string[] | undefined {
   return reversed.reverse();
 }
 
-/** Whether `node` is exactly the static member chain `names` (`isChain(n, 'Object', 'assign')`), without allocating. */
-export function isChain(node: t.Node, ...names: string[]): boolean {
-  let n = unwrap(node);
-  for (let i = names.length - 1; i > 0; i--) {
-    if ((n.type !== 'MemberExpression' && n.type !== 'OptionalMemberExpression') || propertyName(n.property, n.computed) !== names[i]) return false;
-    n = unwrap(n.object);
-  }
-  return (n.type === 'Identifier' && n.name === names[0]) || (n.type === 'ThisExpression' && names[0] === 'this');
+/** Whether `node` is exactly `object.property` (`isChain(n, 'Object', 'assign')`), without allocating. */
+export function isChain(node: t.Node, object: string, property: string): boolean {
+  const n = unwrap(node);
+  if ((n.type !== 'MemberExpression' && n.type !== 'OptionalMemberExpression') || propertyName(n.property, n.computed) !== property) return false;
+  const o = unwrap(n.object);
+  return (o.type === 'Identifier' && o.name === object) || (o.type === 'ThisExpression' && object === 'this');
 }
 
 export function isStringLike(node: t.Node): node is t.StringLiteral | t.TemplateLiteral {

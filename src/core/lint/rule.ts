@@ -1,13 +1,29 @@
-// The shape of a rule and the helpers rules share for building fixes.
+// The shape of a rule and the helpers rules share for building fixes. Rules walk `model.sites` with indexed loops:
+// a check runs once per lint, often before the optimizer has compiled it, where for-of allocates at every step.
 import type * as t from '@babel/types';
-import { insertProperty, quoted } from './edits';
+import { CodeStyle, insertProperty, quoted } from './edits';
 import type { FileModel } from './model';
 import type { SessionSite } from './sites';
-import type { Fix, RuleMeta, TextEdit } from './types';
+import type { Fix, LintEnvironment, RuleMeta, TextEdit } from './types';
+
+/** What a fix builder reads besides the argument it was reported with: the text, its style, the project around it. */
+export interface FixFile {
+  source: string;
+  style: CodeStyle;
+  environment: LintEnvironment;
+}
+
+/**
+ * Builds a finding's fixes when they are asked for (a code action, `--fix`, JSON output), not when the finding is
+ * reported: most findings never have their fixes read. Builders are module-level functions and `arg` holds only
+ * nodes and strings, so an unread finding keeps no more of the tree alive than those nodes.
+ */
+export type FixBuilder<A> = (file: FixFile, arg: A) => Fix[];
 
 export interface RuleContext {
   model: FileModel;
-  report(node: t.Node, message: string, fixes?: Fix[]): void;
+  report(node: t.Node, message: string): void;
+  report<A>(node: t.Node, message: string, fixes: FixBuilder<A>, arg: A): void;
 }
 
 export interface Rule extends RuleMeta {
@@ -19,20 +35,31 @@ export function fix(title: string, edits: TextEdit[], options: { safe?: boolean;
 }
 
 /** `process.env.NODE_ENV === 'production'` in the file's quote style. */
-export function productionTest(model: FileModel): string {
-  return `process.env.NODE_ENV === ${quoted('production', model.style)}`;
+export function productionTest(style: CodeStyle): string {
+  return `process.env.NODE_ENV === ${quoted('production', style)}`;
+}
+
+/** Where a cookie flag can be added: an object literal, and the key of a new nested object to wrap it in. */
+export interface CookieEntryTarget {
+  obj: t.ObjectExpression;
+  wrapIn?: string;
 }
 
 /**
- * An edit that adds `entry` (e.g. `httpOnly: true`) where the site's cookie flags live: into the cookie
- * object literal, or a new `cookie: { ... }` in the options literal when there is no cookie object yet.
+ * Where the site's cookie flags live: the cookie object literal, or the options literal (with a new
+ * `cookie: { ... }` when there is no cookie object yet); undefined when neither is written as a literal.
  */
-export function addCookieEntry(model: FileModel, site: SessionSite, entry: string): TextEdit | undefined {
-  if (site.cookie?.node) return insertProperty(model.source, site.cookie.node, entry);
+export function cookieEntryTarget(site: SessionSite): CookieEntryTarget | undefined {
+  if (site.cookie?.node) return { obj: site.cookie.node };
   if (!site.options?.node) return undefined;
-  if (!site.cookieKey) return insertProperty(model.source, site.options.node, entry);
-  if (site.options.missing(site.cookieKey)) return insertProperty(model.source, site.options.node, `${site.cookieKey}: { ${entry} }`);
+  if (!site.cookieKey) return { obj: site.options.node };
+  if (site.options.missing(site.cookieKey)) return { obj: site.options.node, wrapIn: site.cookieKey };
   return undefined;
+}
+
+/** The edit that adds `entry` (e.g. `httpOnly: true`) at a `cookieEntryTarget`. */
+export function addCookieEntry(source: string, target: CookieEntryTarget, entry: string): TextEdit {
+  return insertProperty(source, target.obj, target.wrapIn ? `${target.wrapIn}: { ${entry} }` : entry);
 }
 
 /** Where a finding about a missing cookie flag points: the `cookie` key when it is written, else the callee. */

@@ -103,22 +103,25 @@ function hasSpreadArgument(call: t.CallExpression): boolean {
   return false;
 }
 
+/** Sets the site's cookie object (the site is new, so it is filled in place rather than copied). */
 function withCookie(site: SessionSite): SessionSite {
   const { library, options } = site;
   if (!options) return site;
-  if (library === 'cookie-session' || library === 'koa-session') return { ...site, cookie: options };
+  if (library === 'cookie-session' || library === 'koa-session') { site.cookie = options; return site; }
   const cookieKey = library === 'iron-session' ? 'cookieOptions' : 'cookie';
-  if (options.missing(cookieKey)) return { ...site, cookieKey, cookie: new ObjectInfo(new Map(), true, undefined, options.roots.map((r) => ({ name: r.name, path: [...r.path, cookieKey] })), options.evaluator) };
-  return { ...site, cookieKey, cookie: options.child(cookieKey) };
+  site.cookieKey = cookieKey;
+  site.cookie = options.missing(cookieKey)
+    ? new ObjectInfo(new Map(), true, undefined, options.roots.map((r) => ({ name: r.name, path: [...r.path, cookieKey] })), options.evaluator)
+    : options.child(cookieKey);
+  return site;
 }
 
 /** `app.use(session(...))`, `app.use(mw)` with `const mw = session(...)`, or the `register` call itself. */
 function findMount(model: FileModel, call: t.CallExpression, library: Library): SessionSite['mount'] {
   const { index } = model;
-  const statementOf = (node: t.Node) => model.statementOf(node);
   if (library === 'fastify-session' || library === 'secure-session') {
     const app = memberChain((call.callee as t.MemberExpression).object)?.join('.');
-    return app ? { app, statement: statementOf(call) } : undefined;
+    return app ? { app, statement: model.statementOf(call) } : undefined;
   }
   let user: t.Node = call;
   let parent = index.parents.get(call);
@@ -131,7 +134,7 @@ function findMount(model: FileModel, call: t.CallExpression, library: Library): 
   }
   if (parent?.type === 'CallExpression' && memberName(parent.callee) === 'use' && parent.arguments.includes(user as t.Expression)) {
     const app = memberChain((parent.callee as t.MemberExpression).object)?.join('.');
-    return app ? { app, statement: statementOf(parent) } : undefined;
+    return app ? { app, statement: model.statementOf(parent) } : undefined;
   }
   return undefined;
 }

@@ -41,7 +41,8 @@ export interface Finding extends Range {
   /** 0-based offsets of the same range, for editors. */
   start: number;
   end: number;
-  fixes: Fix[];
+  /** Built on first read from what the rule recorded (findings from `lintSource` are `LintFinding`s), then kept. */
+  readonly fixes: Fix[];
 }
 
 export interface RuleMeta {

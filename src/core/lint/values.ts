@@ -35,6 +35,9 @@ export interface PropInfo {
 export interface Root { name: string; path: string[] }
 
 const NO_ROOTS: Root[] = [];
+const NO_VALUES: Value[] = [];
+/** Longest chain of nested evaluations; deeper ones are unknown (only generated code gets near it). */
+const MAX_ACTIVE = 256;
 
 export class ObjectInfo {
   constructor(
@@ -47,9 +50,19 @@ export class ObjectInfo {
     readonly evaluator: Evaluator,
   ) {}
 
-  /** Answers of `get` and `value`, kept when asked outside an evaluation (inside one, a cycle may cut them short). */
+  /**
+   * Answers of `get`, and of `value` where it builds a `multi`, kept when asked outside an evaluation (inside
+   * one, a cycle may cut them short). Other answers of `value` are the property's own value: nothing to keep.
+   */
   private gotten?: Map<string, PropInfo | undefined>;
-  private values?: Map<string, Value | undefined>;
+  private multis?: Map<string, Value>;
+  /** `name.path` of each root, the prefix of the member chains assigned to this object's properties. */
+  private rootKeys?: string[];
+
+  /** See `rootKeys`; built on first use. */
+  get assignmentPrefixes(): string[] {
+    return (this.rootKeys ??= this.roots.length === 0 ? [] : this.roots.map((r) => (r.path.length === 0 ? r.name : `${r.name}.${r.path.join('.')}`)));
+  }
 
   get(key: string): PropInfo | undefined {
     if (this.gotten?.has(key)) return this.gotten.get(key);
@@ -60,7 +73,7 @@ export class ObjectInfo {
 
   private lookup(key: string): PropInfo | undefined {
     const own = this.props.get(key);
-    const assigned = this.evaluator.assignedValues(this.roots, key);
+    const assigned = this.roots.length === 0 ? NO_VALUES : this.evaluator.assignedValues(this, key);
     if (!own && assigned.length === 0) return undefined;
     if (assigned.length === 0) return own;
     const first = own ?? { key, value: { k: 'undef', node: assigned[0].node } as Value, assigned: [] };
@@ -69,17 +82,14 @@ export class ObjectInfo {
 
   /** The effective value: the literal one, or `multi` when it is also assigned later. */
   value(key: string): Value | undefined {
-    if (this.values?.has(key)) return this.values.get(key);
-    const v = this.valueOf(key);
-    if (this.evaluator.idle) (this.values ??= new Map()).set(key, v);
-    return v;
-  }
-
-  private valueOf(key: string): Value | undefined {
     const p = this.get(key);
     if (!p) return undefined;
     if (p.assigned.length === 0) return p.value;
-    return { k: 'multi', values: p.prop ? [p.value, ...p.assigned] : p.assigned, node: p.value.node };
+    const kept = this.multis?.get(key);
+    if (kept) return kept;
+    const v: Value = { k: 'multi', values: p.prop ? [p.value, ...p.assigned] : p.assigned, node: p.value.node };
+    if (this.evaluator.idle) (this.multis ??= new Map()).set(key, v);
+    return v;
   }
 
   /** Known to be absent: the key is neither written nor assigned, and nothing hides part of the object. */
@@ -96,14 +106,16 @@ export class ObjectInfo {
 
 export class Evaluator {
   /** Built on first use: most files never ask about later assignments. */
-  private assignmentTables?: { members: Map<string, t.AssignmentExpression[]>; mutatedRoots: Set<string> };
-  private readonly active = new Set<t.Node>();
+  private assignmentTables?: { members: Map<string, Map<string, t.AssignmentExpression[]>>; mutatedRoots: Set<string> };
+  /** The nodes being evaluated (a short stack: searched from the top, no hashing or allocation per step). */
+  private readonly active: t.Node[] = [];
 
   constructor(private readonly index: FileIndex, readonly bindings: Bindings, readonly source: string) {}
 
-  private tables(): { members: Map<string, t.AssignmentExpression[]>; mutatedRoots: Set<string> } {
+  /** `members`: member assignments by the assigned chain's prefix (`a.b` of `a.b.c = v`), then by its last key. */
+  private tables(): { members: Map<string, Map<string, t.AssignmentExpression[]>>; mutatedRoots: Set<string> } {
     if (this.assignmentTables) return this.assignmentTables;
-    const members = new Map<string, t.AssignmentExpression[]>();
+    const members = new Map<string, Map<string, t.AssignmentExpression[]>>();
     const mutatedRoots = new Set<string>();
     for (const a of this.index.assignments) {
       if (a.operator !== '=' || (a.left.type !== 'MemberExpression' && a.left.type !== 'OptionalMemberExpression')) continue;
@@ -113,9 +125,12 @@ export class Evaluator {
         if (head) mutatedRoots.add(head.join('.'));
         continue;
       }
-      const key = chain.join('.');
-      const list = members.get(key);
-      if (list) list.push(a); else members.set(key, [a]);
+      const prefix = chain.length === 2 ? chain[0] : chain.slice(0, -1).join('.');
+      const last = chain[chain.length - 1];
+      let byKey = members.get(prefix);
+      if (!byKey) members.set(prefix, (byKey = new Map()));
+      const list = byKey.get(last);
+      if (list) list.push(a); else byKey.set(last, [a]);
     }
     for (const call of this.index.calls) {
       if (call.arguments[0] && isChain(call.callee, 'Object', 'assign')) {
@@ -132,16 +147,21 @@ export class Evaluator {
 
   /** True when no evaluation is under way (results computed now do not depend on a cycle being cut). */
   get idle(): boolean {
-    return this.active.size === 0;
+    return this.active.length === 0;
   }
 
-  assignedValues(roots: Root[], key: string): Value[] {
-    const out: Value[] = [];
-    for (const r of roots) {
-      const list = this.tables().members.get(r.path.length === 0 ? `${r.name}.${key}` : `${r.name}.${r.path.join('.')}.${key}`);
-      if (list) for (const a of list) out.push(this.evaluate(a.right, [{ name: r.name, path: [...r.path, key] }]));
+  /** The values assigned later to `key` of `obj` through any of its roots (`opts.cookie.key = v`), in order. */
+  assignedValues(obj: ObjectInfo, key: string): Value[] {
+    const { members } = this.tables();
+    const prefixes = obj.assignmentPrefixes;
+    let out: Value[] | undefined;
+    for (let i = 0; i < prefixes.length; i++) {
+      const list = members.get(prefixes[i])?.get(key);
+      if (!list) continue;
+      const r = obj.roots[i];
+      for (const a of list) (out ??= []).push(this.evaluate(a.right, [{ name: r.name, path: [...r.path, key] }]));
     }
-    return out;
+    return out ?? NO_VALUES;
   }
 
   private isMutated(roots: Root[]): boolean {
@@ -152,15 +172,24 @@ export class Evaluator {
   /** The one declaration of `name` visible from `use` (same or enclosing function), or undefined. */
   declaration(name: string, use: t.Node): t.VariableDeclarator | undefined {
     if (this.index.reassigned.has(name)) return undefined;
-    const scopes = new Set<t.Node | undefined>([undefined]);
+    // No declarator at all: nothing to find, so the parents of `use` are not looked up.
+    const declarators = this.index.declarators.get(name);
+    if (!declarators) return undefined;
+    const scopes: t.Node[] = [];
     for (let p = this.index.parents.get(use); p; p = this.index.parents.get(p)) {
       if (isFunctionNode(p)) {
-        if (p.params.some((param) => bindsName(param, name))) return undefined;
-        scopes.add(p);
+        for (const param of p.params) if (bindsName(param, name)) return undefined;
+        scopes.push(p);
       }
     }
-    const visible = (this.index.declarators.get(name) ?? []).filter((d) => scopes.has(this.enclosingFunction(d)));
-    return visible.length === 1 ? visible[0] : undefined;
+    let visible: t.VariableDeclarator | undefined;
+    for (const d of declarators) {
+      const scope = this.enclosingFunction(d);
+      if (scope !== undefined && !scopes.includes(scope)) continue;
+      if (visible) return undefined;
+      visible = d;
+    }
+    return visible;
   }
 
   private enclosingFunction(node: t.Node): t.Node | undefined {
@@ -170,12 +199,14 @@ export class Evaluator {
 
   evaluate(node: t.Node, roots: Root[] = [], depth = 0): Value {
     const n = unwrap(node);
-    if (depth > 12 || this.active.has(n)) return { k: 'unknown', node: n };
-    this.active.add(n);
+    const active = this.active;
+    if (depth > 12 || active.length >= MAX_ACTIVE) return { k: 'unknown', node: n };
+    for (let i = active.length - 1; i >= 0; i--) if (active[i] === n) return { k: 'unknown', node: n };
+    active.push(n);
     try {
       return this.evaluateNode(n, roots, depth);
     } finally {
-      this.active.delete(n);
+      active.pop();
     }
   }
 
@@ -281,7 +312,8 @@ export class Evaluator {
   private objectInfo(n: t.ObjectExpression, roots: Root[], depth: number): ObjectInfo {
     const props = new Map<string, PropInfo>();
     let complete = !this.isMutated(roots);
-    for (const p of n.properties) {
+    for (let i = 0; i < n.properties.length; i++) {
+      const p = n.properties[i];
       if (p.type === 'SpreadElement') {
         const spread = this.evaluate(p.argument, [], depth + 1);
         if (spread.k === 'obj') {
@@ -298,8 +330,10 @@ export class Evaluator {
         props.set(key, { key, value: { k: 'fn', fn: p, node: p }, prop: p, assigned: [] });
         continue;
       }
-      const childRoots = roots.length === 0 ? NO_ROOTS : roots.map((r) => ({ name: r.name, path: [...r.path, key] }));
       const valueNode = p.value.type === 'AssignmentPattern' ? p.value.right : p.value;
+      // Roots only reach nested object literals (directly or through a variable); literals do not need them.
+      const inner = roots.length === 0 ? undefined : unwrap(valueNode).type;
+      const childRoots = inner === 'ObjectExpression' || inner === 'Identifier' ? roots.map((r) => ({ name: r.name, path: [...r.path, key] })) : NO_ROOTS;
       props.set(key, { key, value: this.evaluate(valueNode, childRoots, depth + 1), prop: p, assigned: [] });
     }
     return new ObjectInfo(props, complete, n, roots, this);

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as babelTypes from '@babel/types';
 import type * as t from '@babel/types';
-import { IgnoreRules, fixAll, lintSource } from '../../../src/core/lint';
+import { Finding, IgnoreRules, fixAll, lintSource } from '../../../src/core/lint';
 import { analyzeSource } from '../../../src/core/lint/analyze';
 import { ParentFinder, isNode, walk } from '../../../src/core/lint/ast';
 import { FileModel } from '../../../src/core/lint/model';
@@ -62,12 +62,26 @@ describe('lint engine', () => {
   it('the text pre-check never hides a finding: fixtures with the trigger words neutralized have none', () => {
     for (const file of fixtureFiles()) {
       const source = readFileSync(file, 'utf8');
-      assert.deepEqual(lintSource(source, file, optionsFor(file)).findings, analyzeSource(source, file, optionsFor(file)).findings, file);
+      // Fixes are built on first read: read them, so they are compared too.
+      const withFixes = (findings: Finding[]) => findings.map((f) => ({ ...f, fixes: f.fixes }));
+      assert.deepEqual(withFixes(lintSource(source, file, optionsFor(file)).findings), withFixes(analyzeSource(source, file, optionsFor(file)).findings), file);
       if (/\\[ux0-7\r\n]/.test(source)) continue;
       const neutral = source.replace(/session/g, 'xxxxxxx').replace(/cookie/gi, 'yyyyyy').replace(/koa/g, 'zzz').replace(/csurf/g, 'wwwww').replace(/trust proxy/g, 'ttttt ppppp');
       assert.equal(mayConcernSessions(neutral), false, file);
       assert.deepEqual(analyzeSource(neutral, file, optionsFor(file)).findings.map((f) => `${f.rule}:${f.line}`), [], file);
     }
+  });
+
+  it('builds a finding\'s fixes when first read, keeps them, and writes them to JSON', () => {
+    const source = "const session = require('express-session');\napp.use(session({ secret: 'keyboard cat', resave: false, saveUninitialized: false }));\n";
+    const finding = lintSource(source, 'a.js').findings.find((f) => f.rule === 'hardcoded-secret');
+    assert.ok(finding);
+    assert.deepEqual(Object.keys(finding).includes('fixes'), false, 'fixes are not built while linting');
+    const fixes = finding.fixes;
+    assert.equal(finding.fixes, fixes, 'built once');
+    const start = source.indexOf("'keyboard cat'");
+    assert.deepEqual(fixes.map((f) => f.edits), [[{ start, end: start + "'keyboard cat'".length, text: 'process.env.SESSION_SECRET' }]]);
+    assert.deepEqual((JSON.parse(JSON.stringify(finding)) as Finding).fixes, fixes);
   });
 
   it('files without session code are not parsed: no findings and no parse error', () => {

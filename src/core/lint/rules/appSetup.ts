@@ -4,7 +4,7 @@ import { isDefaultExport, isNamedExport } from '../bindings';
 import { memberChain, memberName, unwrap } from '../ast';
 import { insertStatementBefore, quoted, replaceNode } from '../edits';
 import type { FileModel } from '../model';
-import { Rule, RuleContext, fix } from '../rule';
+import { FixBuilder, Rule, RuleContext, fix } from '../rule';
 import type { Library } from '../sites';
 import { leaves, truthy } from '../values';
 
@@ -27,7 +27,7 @@ function trustsProxyOrHttps(model: FileModel): boolean {
     }
     for (const arg of call.arguments) {
       if (arg.type !== 'ObjectExpression') continue;
-      if (arg.properties.some((p) => p.type === 'ObjectProperty' && p.key.type === 'Identifier' && (p.key.name === 'trustProxy' || p.key.name === 'https'))) return true;
+      for (const p of arg.properties) if (p.type === 'ObjectProperty' && p.key.type === 'Identifier' && (p.key.name === 'trustProxy' || p.key.name === 'https')) return true;
     }
   }
   return model.index.assignments.some((a) => memberName(unwrap(a.left)) === 'proxy' && memberChain(a.left) !== undefined);
@@ -35,27 +35,33 @@ function trustsProxyOrHttps(model: FileModel): boolean {
 
 const PROXY_AWARE: Library[] = ['express-session', 'cookie-session', 'fastify-session', 'koa-session'];
 
+const insertTrustProxy: FixBuilder<{ app: string; statement: t.Node }> = ({ source, style }, { app, statement }) =>
+  [fix(`Insert ${app}.set('trust proxy', 1)`, [insertStatementBefore(source, statement, `${app}.set(${quoted('trust proxy', style)}, 1)`, style)], { safe: false, preferred: false })];
+
 const secureWithoutTrustProxy: Rule = {
   id: 'secure-without-trust-proxy',
   defaultLevel: 'warning',
   description: 'A secure session cookie is mounted here with no trust proxy, proxy option or HTTPS server.',
   check({ model, report }: RuleContext) {
     let trusted: boolean | undefined;
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       if (!site.mount || !site.cookie || !PROXY_AWARE.includes(site.library)) continue;
       const secure = site.cookie.value('secure');
       const mayBeSecure = secure ? leaves(secure).some((v) => truthy(v) !== false) : site.library === 'fastify-session';
       if (!mayBeSecure || site.options?.value('proxy') !== undefined) continue;
       trusted ??= trustsProxyOrHttps(model);
       if (trusted) continue;
-      const app = site.mount.app;
-      const fixes = site.library === 'express-session' || site.library === 'cookie-session'
-        ? [fix(`Insert ${app}.set('trust proxy', 1)`, [insertStatementBefore(model.source, site.mount.statement, `${app}.set(${quoted('trust proxy', model.style)}, 1)`, model.style)], { safe: false, preferred: false })]
-        : [];
-      report(secure?.node ?? site.anchor, 'A secure cookie behind a TLS-terminating proxy is never sent unless the app trusts the proxy; set trust proxy (or the proxy option) for your deployment.', fixes);
+      const message = 'A secure cookie behind a TLS-terminating proxy is never sent unless the app trusts the proxy; set trust proxy (or the proxy option) for your deployment.';
+      if (site.library === 'express-session' || site.library === 'cookie-session') report(secure?.node ?? site.anchor, message, insertTrustProxy, site.mount);
+      else report(secure?.node ?? site.anchor, message);
     }
   },
 };
+
+const setTrustProxyOne: FixBuilder<{ call: t.Node; object: string }> = ({ style }, { call, object }) =>
+  [fix(`Use ${object}.set('trust proxy', 1)`, [replaceNode(call, `${object}.set(${quoted('trust proxy', style)}, 1)`)], { safe: false, preferred: false })];
+const trustOneHop: FixBuilder<t.Node> = (_file, node) => [fix('Trust one proxy hop (1)', [replaceNode(node, '1')], { safe: false, preferred: false })];
 
 const permissiveTrustProxy: Rule = {
   id: 'permissive-trust-proxy',
@@ -68,10 +74,10 @@ const permissiveTrustProxy: Rule = {
       if ((method !== 'set' && method !== 'enable') || literalArg(call) !== 'trust proxy') continue;
       const object = memberChain((call.callee as t.MemberExpression).object)?.join('.');
       if (method === 'enable' && object) {
-        report(call, message, [fix(`Use ${object}.set('trust proxy', 1)`, [replaceNode(call, `${object}.set(${quoted('trust proxy', model.style)}, 1)`)], { safe: false, preferred: false })]);
+        report(call, message, setTrustProxyOne, { call, object });
       } else if (method === 'set' && call.arguments[1]) {
         const v = model.evaluator.evaluate(call.arguments[1]);
-        if (v.k === 'bool' && v.v) report(call.arguments[1], message, [fix("Trust one proxy hop (1)", [replaceNode(v.node, '1')], { safe: false, preferred: false })]);
+        if (v.k === 'bool' && v.v) report(call.arguments[1], message, trustOneHop, v.node);
       }
     }
   },

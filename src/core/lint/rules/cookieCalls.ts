@@ -5,8 +5,8 @@ import { isDefaultExport } from '../bindings';
 import { isChain, memberName, unwrap } from '../ast';
 import { insertProperty, quoted, replaceNode } from '../edits';
 import type { FileModel } from '../model';
-import { Rule, RuleContext, fix, productionTest } from '../rule';
-import { CookieCall, isSensitiveCookieName } from '../sites';
+import { FixBuilder, FixFile, Rule, RuleContext, fix, productionTest } from '../rule';
+import { isSensitiveCookieName } from '../sites';
 import type { TextEdit } from '../types';
 import { ObjectInfo, knownString, truthy } from '../values';
 
@@ -22,16 +22,49 @@ function hasAttribute(text: string, name: string): boolean {
   return new RegExp(`;\\s*${name}\\s*(;|=|$)`, 'i').test(text);
 }
 
-function headerFix(model: FileModel, c: CookieCall, add: string[]): TextEdit | undefined {
-  const node = c.node;
+function headerFix(source: string, node: t.Node, add: string[]): TextEdit | undefined {
   const suffix = add.map((a) => `; ${a}`).join('');
   if (node.type === 'StringLiteral') {
-    const raw = model.text(node);
-    return { start: (node.end ?? 1) - 1, end: (node.end ?? 1) - 1, text: raw[0] === '"' || raw[0] === "'" ? suffix.replace(new RegExp(raw[0], 'g'), `\\${raw[0]}`) : suffix };
+    const quote = source[node.start ?? 0];
+    return { start: (node.end ?? 1) - 1, end: (node.end ?? 1) - 1, text: quote === '"' || quote === "'" ? suffix.replace(new RegExp(quote, 'g'), `\\${quote}`) : suffix };
   }
   if (node.type === 'TemplateLiteral') return { start: (node.end ?? 1) - 1, end: (node.end ?? 1) - 1, text: suffix };
   return undefined;
 }
+
+/** What the fix of a cookie call adds: the missing flags, and where each goes. */
+interface CookieFlagsFix {
+  node: t.Node;
+  missing: string[];
+  /** Per missing flag: the value node to replace, or undefined to insert the flag. */
+  replace?: (t.Node | undefined)[];
+  /** The options literal to insert into; undefined with `call` set: append a new options argument. */
+  options?: t.ObjectExpression;
+  call?: t.CallExpression;
+}
+
+const addCookieFlags: FixBuilder<CookieFlagsFix> = ({ source, style }: FixFile, plan) => {
+  const edits: TextEdit[] = [];
+  if (!plan.call && !plan.options) {
+    const e = headerFix(source, plan.node, plan.missing);
+    if (e) edits.push(e);
+  } else {
+    const toInsert: string[] = [];
+    plan.missing.forEach((m, i) => {
+      const value = m === 'secure' ? productionTest(style) : 'true';
+      const replaced = plan.replace?.[i];
+      if (replaced) edits.push(replaceNode(replaced, value)); else toInsert.push(`${m}: ${value}`);
+    });
+    if (toInsert.length > 0) {
+      if (plan.options) edits.push(insertProperty(source, plan.options, toInsert.join(', ')));
+      else if (plan.call) {
+        const last = plan.call.arguments[plan.call.arguments.length - 1];
+        edits.push({ start: last.end ?? 0, end: last.end ?? 0, text: `, { ${toInsert.join(', ')} }` });
+      }
+    }
+  }
+  return edits.length ? [fix(`Add ${plan.missing.join(' and ')}`, edits)] : [];
+};
 
 const resCookieInsecure: Rule = {
   id: 'res-cookie-insecure',
@@ -40,33 +73,27 @@ const resCookieInsecure: Rule = {
   check({ model, report }: RuleContext) {
     for (const c of model.cookieCalls) {
       const missing: string[] = [];
-      const edits: TextEdit[] = [];
+      let plan: CookieFlagsFix | undefined;
       if (c.kind === 'header') {
         if (!hasAttribute(c.text ?? '', 'httponly')) missing.push('HttpOnly');
         if (!hasAttribute(c.text ?? '', 'secure')) missing.push('Secure');
-        const e = missing.length ? headerFix(model, c, missing) : undefined;
-        if (e) edits.push(e);
+        plan = { node: c.node, missing };
       } else {
         if (c.optionsUnknown) continue;
         if (flagOff(c.options, 'httpOnly', c.defaultHttpOnly)) missing.push('httpOnly');
         if (flagOff(c.options, 'secure', false)) missing.push('secure');
-        const toInsert: string[] = [];
+        let replace: (t.Node | undefined)[] | undefined;
+        let inserts = false;
         let fixable = true;
-        for (const m of missing) {
-          const p = c.options?.get(m);
-          const value = m === 'secure' ? productionTest(model) : 'true';
-          if (!p) toInsert.push(`${m}: ${value}`);
-          else if (p.prop?.type === 'ObjectProperty' && p.assigned.length === 0) edits.push(replaceNode(p.prop.value, value));
+        for (let i = 0; i < missing.length; i++) {
+          const p = c.options?.get(missing[i]);
+          if (!p) inserts = true;
+          else if (p.prop?.type === 'ObjectProperty' && p.assigned.length === 0) (replace ??= [])[i] = p.prop.value;
           else fixable = false;
         }
-        if (toInsert.length > 0) {
-          const call = c.node as t.CallExpression;
-          const last = call.arguments[call.arguments.length - 1];
-          if (c.options?.node) edits.push(insertProperty(model.source, c.options.node, toInsert.join(', ')));
-          else if (!c.optionsNode) edits.push({ start: last.end ?? 0, end: last.end ?? 0, text: `, { ${toInsert.join(', ')} }` });
-          else fixable = false;
-        }
-        if (!fixable) edits.length = 0;
+        // New flags go into the options literal, or a new options argument when the call has none.
+        if (inserts && !c.options?.node && c.optionsNode) fixable = false;
+        if (fixable) plan = { node: c.node, missing, replace, options: c.options?.node, call: c.node as t.CallExpression };
       }
       if (missing.length === 0) continue;
       const what = missing.join(' and ');
@@ -74,11 +101,14 @@ const resCookieInsecure: Rule = {
       const readable = missing.some((m) => /httponly/i.test(m));
       const plain = missing.some((m) => /secure/i.test(m));
       const consequence = [readable ? 'page scripts can read it' : '', plain ? 'it can travel over plain HTTP' : ''].filter(Boolean).join(' and ');
-      report(node, `The '${c.name}' cookie is set without ${what}, so ${consequence}.`,
-        edits.length ? [fix(`Add ${what}`, edits)] : []);
+      const message = `The '${c.name}' cookie is set without ${what}, so ${consequence}.`;
+      if (plan) report(node, message, addCookieFlags, plan); else report(node, message);
     }
   },
 };
+
+const csurfCookieObject: FixBuilder<t.Node> = ({ style }, node) =>
+  [fix('Set httpOnly and secure on the csurf cookie', [replaceNode(node, `{ httpOnly: true, secure: ${productionTest(style)}, sameSite: ${quoted('strict', style)} }`)])];
 
 const csurfCookieInsecure: Rule = {
   id: 'csurf-cookie-insecure',
@@ -92,18 +122,17 @@ const csurfCookieInsecure: Rule = {
       if (options.k !== 'obj') continue;
       const cookie = options.obj.get('cookie');
       if (!cookie) continue;
-      const full = `{ httpOnly: true, secure: ${productionTest(model)}, sameSite: ${quoted('strict', model.style)} }`;
       if (cookie.value.k === 'bool' && cookie.value.v && cookie.assigned.length === 0) {
-        report(cookie.value.node, "csurf's secret cookie is set without httpOnly and secure, so scripts can read it and it can travel over plain HTTP.", [fix('Set httpOnly and secure on the csurf cookie', [replaceNode(cookie.value.node, full)])]);
+        report(cookie.value.node, "csurf's secret cookie is set without httpOnly and secure, so scripts can read it and it can travel over plain HTTP.", csurfCookieObject, cookie.value.node);
         continue;
       }
       if (cookie.value.k !== 'obj') continue;
       const obj = cookie.value.obj;
       const missing = ['httpOnly', 'secure'].filter((k) => flagOff(obj, k, false));
       if (missing.length === 0) continue;
-      const entries = missing.filter((k) => !obj.get(k)).map((k) => (k === 'secure' ? `secure: ${productionTest(model)}` : 'httpOnly: true'));
-      const fixes = obj.node && entries.length === missing.length ? [fix(`Add ${missing.join(' and ')}`, [insertProperty(model.source, obj.node, entries.join(', '))])] : [];
-      report(cookie.value.node, `csurf's secret cookie is set without ${missing.join(' and ')}.`, fixes);
+      const message = `csurf's secret cookie is set without ${missing.join(' and ')}.`;
+      if (obj.node && missing.every((k) => !obj.get(k))) report(cookie.value.node, message, addCookieFlags, { node: cookie.value.node, missing, options: obj.node });
+      else report(cookie.value.node, message);
     }
   },
 };

@@ -2,7 +2,7 @@
 import type * as t from '@babel/types';
 import { insertProperty, quoted, replaceNode } from '../edits';
 import type { FileModel } from '../model';
-import { Rule, RuleContext, addCookieEntry, cookieAnchor, fix, productionTest } from '../rule';
+import { CookieEntryTarget, FixBuilder, Rule, RuleContext, addCookieEntry, cookieAnchor, cookieEntryTarget, fix, productionTest } from '../rule';
 import { LIBRARY_LABEL } from '../sites';
 import type { Library, SessionSite } from '../sites';
 import { ObjectInfo, Value, knownString, leaves, truthy } from '../values';
@@ -63,19 +63,24 @@ function noneWithoutSecure(model: FileModel, site: SessionSite & { cookie: Objec
   return false;
 }
 
+const setSecureTrue: FixBuilder<t.Node> = (_file, node) => [fix('Set secure: true', [replaceNode(node, 'true')])];
+const addSecureTrue: FixBuilder<CookieEntryTarget> = ({ source }, target) => [fix('Add secure: true', [addCookieEntry(source, target, 'secure: true')])];
+
 const sameSiteNoneInsecure: Rule = {
   id: 'cookie-samesite-none-insecure',
   defaultLevel: 'error',
   description: "The session cookie sets sameSite 'none' while secure is off on the same path.",
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       if (!noneWithoutSecure(model, site)) continue;
       const node = site.cookie.get('sameSite')?.value.node ?? site.anchor;
       const secureProp = site.cookie.get('secure');
-      const fixes = [];
-      if (secureProp?.prop && secureProp.assigned.length === 0 && secureProp.value.k === 'bool') fixes.push(fix('Set secure: true', [replaceNode(secureProp.value.node, 'true')]));
-      else if (!secureProp) { const e = addCookieEntry(model, site, 'secure: true'); if (e) fixes.push(fix('Add secure: true', [e])); }
-      report(node, "sameSite 'none' without secure is rejected by browsers and, where accepted, sends the session cookie cross-site over plain HTTP.", fixes);
+      const message = "sameSite 'none' without secure is rejected by browsers and, where accepted, sends the session cookie cross-site over plain HTTP.";
+      const target = secureProp ? undefined : cookieEntryTarget(site);
+      if (secureProp?.prop && secureProp.assigned.length === 0 && secureProp.value.k === 'bool') report(node, message, setSecureTrue, secureProp.value.node);
+      else if (target) report(node, message, addSecureTrue, target);
+      else report(node, message);
     }
   },
 };
@@ -85,7 +90,8 @@ const sameSiteNone: Rule = {
   defaultLevel: 'info',
   description: "The session cookie is sent on cross-site requests (sameSite 'none').",
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       const sameSite = site.cookie.value('sameSite');
       if (!sameSite || !leaves(sameSite).some(isNone) || noneWithoutSecure(model, site)) continue;
       report(sameSite.node, "sameSite 'none' sends the session cookie with cross-site requests, so CSRF protection must come from somewhere else.");
@@ -100,57 +106,68 @@ function literalFalse(cookie: ObjectInfo, key: string): Value | undefined {
   return p.value.k === 'bool' && !p.value.v ? p.value : undefined;
 }
 
+const secureInProduction: FixBuilder<t.Node> = ({ style }, node) => [fix(`Set secure in production (${productionTest(style)})`, [replaceNode(node, productionTest(style))])];
+
 const secureDisabled: Rule = {
   id: 'cookie-secure-disabled',
   defaultLevel: 'warning',
   description: 'The session cookie has secure: false and nothing turns it on later.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       const value = literalFalse(site.cookie, 'secure');
       if (!value) continue;
-      report(value.node, 'secure: false lets the session cookie travel over plain HTTP, where anyone on the network can steal the session.',
-        [fix(`Set secure in production (${productionTest(model)})`, [replaceNode(value.node, productionTest(model))])]);
+      report(value.node, 'secure: false lets the session cookie travel over plain HTTP, where anyone on the network can steal the session.', secureInProduction, value.node);
     }
   },
 };
+
+const addSecureInProduction: FixBuilder<CookieEntryTarget> = ({ source, style }, target) => [fix('Add secure in production', [addCookieEntry(source, target, `secure: ${productionTest(style)}`)])];
 
 const secureMissing: Rule = {
   id: 'cookie-secure-missing',
   defaultLevel: 'warning',
   description: 'The session cookie does not set secure, and this library defaults to insecure.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       if (SECURE_DEFAULT[site.library] !== false || !site.cookie.missing('secure')) continue;
       if (site.library === 'express-session' && site.options?.get('secure')) continue;
-      const edit = addCookieEntry(model, site, `secure: ${productionTest(model)}`);
-      report(cookieAnchor(site), `${LIBRARY_LABEL[site.library]} sends its cookie over plain HTTP unless secure is set, exposing the session to anyone on the network.`,
-        edit ? [fix('Add secure in production', [edit])] : []);
+      const target = cookieEntryTarget(site);
+      const message = `${LIBRARY_LABEL[site.library]} sends its cookie over plain HTTP unless secure is set, exposing the session to anyone on the network.`;
+      if (target) report(cookieAnchor(site), message, addSecureInProduction, target); else report(cookieAnchor(site), message);
     }
   },
 };
+
+const setHttpOnlyTrue: FixBuilder<t.Node> = (_file, node) => [fix('Set httpOnly: true', [replaceNode(node, 'true')])];
 
 const httpOnlyDisabled: Rule = {
   id: 'cookie-httponly-disabled',
   defaultLevel: 'warning',
   description: 'The session cookie has httpOnly: false.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       const value = literalFalse(site.cookie, 'httpOnly');
-      if (value) report(value.node, 'httpOnly: false lets any script on the page, including injected ones, read the session cookie.', [fix('Set httpOnly: true', [replaceNode(value.node, 'true')])]);
+      if (value) report(value.node, 'httpOnly: false lets any script on the page, including injected ones, read the session cookie.', setHttpOnlyTrue, value.node);
     }
   },
 };
+
+const addSameSiteLax: FixBuilder<CookieEntryTarget> = ({ source, style }, target) => [fix("Add sameSite: 'lax'", [addCookieEntry(source, target, `sameSite: ${quoted('lax', style)}`)])];
 
 const sameSiteMissing: Rule = {
   id: 'cookie-samesite-missing',
   defaultLevel: 'info',
   description: 'The session cookie does not set sameSite.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       if (site.library === 'iron-session' || !site.cookie.missing('sameSite')) continue;
-      const edit = addCookieEntry(model, site, `sameSite: ${quoted('lax', model.style)}`);
-      report(cookieAnchor(site), 'The session cookie does not set sameSite, so its cross-site behaviour depends on the browser; lax blocks most CSRF.',
-        edit ? [fix("Add sameSite: 'lax'", [edit])] : []);
+      const target = cookieEntryTarget(site);
+      const message = 'The session cookie does not set sameSite, so its cross-site behaviour depends on the browser; lax blocks most CSRF.';
+      if (target) report(cookieAnchor(site), message, addSameSiteLax, target); else report(cookieAnchor(site), message);
     }
   },
 };
@@ -163,25 +180,28 @@ const DEFAULT_NAME: Partial<Record<Library, { keys: string[]; value: string; fix
   'koa-session': { keys: ['key'], value: 'koa.sess', fixKey: 'key' },
 };
 
+const renameToSid: FixBuilder<t.Node> = ({ style }, node) => [fix("Rename the cookie to 'sid'", [replaceNode(node, quoted('sid', style))], { safe: false, preferred: true })];
+const nameCookieSid: FixBuilder<{ obj: t.ObjectExpression; key: string }> = ({ source, style }, { obj, key }) =>
+  [fix("Name the cookie 'sid'", [insertProperty(source, obj, `${key}: ${quoted('sid', style)}`)], { safe: false, preferred: true })];
+
 const defaultCookieName: Rule = {
   id: 'default-cookie-name',
   defaultLevel: 'info',
   description: "The session cookie keeps its library's default name.",
   check({ model, report }: RuleContext) {
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       const spec = DEFAULT_NAME[site.library];
       const options = site.options;
       if (!spec || !options) continue;
       const message = `The cookie keeps ${LIBRARY_LABEL[site.library]}'s default name '${spec.value}', which tells attackers which framework and session library to target.`;
       const written = spec.keys.map((k) => options.value(k)).find((v) => v !== undefined);
-      const newName = quoted('sid', model.style);
       if (written) {
-        if (knownString(written) === spec.value && written.k === 'str') report(written.node, message, [fix("Rename the cookie to 'sid'", [replaceNode(written.node, newName)], { safe: false, preferred: true })]);
+        if (knownString(written) === spec.value && written.k === 'str') report(written.node, message, renameToSid, written.node);
         continue;
       }
       if (!spec.keys.every((k) => options.missing(k))) continue;
-      const edits = options.node ? [insertProperty(model.source, options.node, `${spec.fixKey}: ${newName}`)] : [];
-      report(site.anchor, message, edits.length ? [fix("Name the cookie 'sid'", edits, { safe: false, preferred: true })] : []);
+      if (options.node) report(site.anchor, message, nameCookieSid, { obj: options.node, key: spec.fixKey }); else report(site.anchor, message);
     }
   },
 };
@@ -189,16 +209,19 @@ const defaultCookieName: Rule = {
 /** Libraries whose cookie lives until the browser closes unless maxAge/expires is set. */
 const NO_EXPIRY_DEFAULT: Library[] = ['express-session', 'cookie-session', 'fastify-session'];
 
+const addMaxAge: FixBuilder<CookieEntryTarget> = ({ source }, target) => [fix('Add maxAge of one day', [addCookieEntry(source, target, 'maxAge: 24 * 60 * 60 * 1000')])];
+
 const noExpiry: Rule = {
   id: 'cookie-no-expiry',
   defaultLevel: 'info',
   description: 'The session cookie has neither maxAge nor expires.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       if (!NO_EXPIRY_DEFAULT.includes(site.library) || !site.cookie.missing('maxAge') || !site.cookie.missing('expires')) continue;
-      const edit = addCookieEntry(model, site, 'maxAge: 24 * 60 * 60 * 1000');
-      report(cookieAnchor(site), 'The session cookie has no maxAge or expires, so browsers that restore sessions may keep it indefinitely.',
-        edit ? [fix('Add maxAge of one day', [edit])] : []);
+      const target = cookieEntryTarget(site);
+      const message = 'The session cookie has no maxAge or expires, so browsers that restore sessions may keep it indefinitely.';
+      if (target) report(cookieAnchor(site), message, addMaxAge, target); else report(cookieAnchor(site), message);
     }
   },
 };
@@ -210,7 +233,8 @@ const longExpiry: Rule = {
   defaultLevel: 'info',
   description: 'The session cookie or session lives longer than 30 days.',
   check({ model, report }: RuleContext) {
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       const checks: [ObjectInfo | undefined, string, number][] = [];
       if (site.library === 'secure-session') checks.push([site.cookie, 'maxAge', 1000], [site.options, 'expiry', 1000]);
       else if (site.library === 'iron-session') checks.push([site.cookie, 'maxAge', 1000], [site.options, 'ttl', 1000]);
@@ -229,7 +253,8 @@ const noDomain: Rule = {
   defaultLevel: 'off',
   description: 'The session cookie does not set domain explicitly.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       if (site.cookie.missing('domain')) report(cookieAnchor(site), 'The session cookie does not set domain; state it explicitly so the cookie scope is reviewed.');
     }
   },
@@ -240,7 +265,8 @@ const noPath: Rule = {
   defaultLevel: 'off',
   description: 'The session cookie does not set path explicitly.',
   check({ model, report }: RuleContext) {
-    for (const site of sitesWithCookie(model)) {
+    for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
+      const site = siteList[si];
       if (site.cookie.missing('path')) report(cookieAnchor(site), 'The session cookie does not set path; state it explicitly so the cookie scope is reviewed.');
     }
   },

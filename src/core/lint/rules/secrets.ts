@@ -5,10 +5,10 @@ import { isDefaultExport } from '../bindings';
 import { isChain, memberChain } from '../ast';
 import { insertProperty, replaceNode } from '../edits';
 import type { FileModel } from '../model';
-import { Rule, RuleContext, fix } from '../rule';
+import { FixBuilder, FixFile, Rule, RuleContext, fix } from '../rule';
 import { LIBRARY_LABEL } from '../sites';
 import type { Library, SessionSite } from '../sites';
-import type { Fix, TextEdit } from '../types';
+import type { Fix, LintEnvironment } from '../types';
 import { Value, leaves } from '../values';
 
 const ENV_NAME = 'SESSION_SECRET';
@@ -44,7 +44,8 @@ function secretSinks(model: FileModel): SecretSink[] {
   const cached = sinkCache.get(model);
   if (cached) return cached;
   const sinks: SecretSink[] = [];
-  for (const site of model.sites) {
+  for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+    const site = siteList[si];
     if (!site.options) continue;
     for (const key of SECRET_KEYS[site.library]) {
       const value = site.options.value(key);
@@ -75,18 +76,18 @@ function literalParts(value: Value): (Value & { k: 'str' })[] {
   return [];
 }
 
-function envExampleEdit(model: FileModel): Fix['otherFiles'] {
-  const example = model.environment.envExample;
+function envExampleEdit(environment: LintEnvironment): Fix['otherFiles'] {
+  const example = environment.envExample;
   if (!example || new RegExp(`^[ \\t]*(export[ \\t]+)?${ENV_NAME}[ \\t]*=`, 'm').test(example.text)) return undefined;
   const prefix = example.text === '' || example.text.endsWith('\n') ? '' : '\n';
   return [{ path: example.path, edits: [{ start: example.text.length, end: example.text.length, text: `${prefix}${ENV_NAME}=\n` }] }];
 }
 
-function moveToEnvFix(model: FileModel, node: t.Node): Fix {
+const moveToEnv: FixBuilder<t.Node> = ({ environment }: FixFile, node) => {
   const f = fix(`Read the secret from process.env.${ENV_NAME}`, [replaceNode(node, `process.env.${ENV_NAME}`)]);
-  const other = envExampleEdit(model);
-  return other ? { ...f, otherFiles: other } : f;
-}
+  const other = envExampleEdit(environment);
+  return [other ? { ...f, otherFiles: other } : f];
+};
 
 const hardcodedSecret: Rule = {
   id: 'hardcoded-secret',
@@ -97,8 +98,8 @@ const hardcodedSecret: Rule = {
       const parts = literalParts(sink.value);
       const single = parts.length === 1 && (sink.value.k === 'str' || (sink.value.k === 'arr' && sink.value.elements.length === 1));
       for (const lit of parts) {
-        report(lit.node, `A literal string reaches ${optionName(sink.label)}, so anyone who can read the code can forge or decrypt sessions.`,
-          single ? [moveToEnvFix(model, lit.node)] : []);
+        const message = `A literal string reaches ${optionName(sink.label)}, so anyone who can read the code can forge or decrypt sessions.`;
+        if (single) report(lit.node, message, moveToEnv, lit.node); else report(lit.node, message);
       }
     }
   },
@@ -121,6 +122,9 @@ function fallbackParts(value: Value): { literals: (Value & { k: 'str' })[]; keep
   return undefined;
 }
 
+const removeFallback: FixBuilder<{ node: t.Node; keep: t.Node }> = ({ source }, { node, keep }) =>
+  [fix('Remove the literal fallback', [replaceNode(node, source.slice(keep.start ?? 0, keep.end ?? 0))])];
+
 const hardcodedSecretFallback: Rule = {
   id: 'hardcoded-secret-fallback',
   defaultLevel: 'warning',
@@ -132,8 +136,8 @@ const hardcodedSecretFallback: Rule = {
         const parts = fallbackParts(value);
         if (!parts) continue;
         const keep = parts.keep;
-        report(value.node, `${capital(optionName(sink.label))} falls back to a literal, so a deployment that forgets the variable silently runs with a public secret.`,
-          keep ? [fix('Remove the literal fallback', [replaceNode(value.node, model.text(keep))])] : []);
+        const message = `${capital(optionName(sink.label))} falls back to a literal, so a deployment that forgets the variable silently runs with a public secret.`;
+        if (keep) report(value.node, message, removeFallback, { node: value.node, keep }); else report(value.node, message);
       }
     }
   },
@@ -166,25 +170,31 @@ const weakSecret: Rule = {
   },
 };
 
+const addSecret: FixBuilder<{ obj: t.ObjectExpression; name: string }> = ({ source, environment }, { obj, name }) => {
+  const entry = name === 'keys' ? `keys: [process.env.${ENV_NAME}]` : `${name}: process.env.${ENV_NAME}`;
+  const other = envExampleEdit(environment);
+  return [{ ...fix(`Add ${name} from process.env.${ENV_NAME}`, [insertProperty(source, obj, entry)]), ...(other ? { otherFiles: other } : {}) }];
+};
+
 const missingSecret: Rule = {
   id: 'missing-secret',
   defaultLevel: 'error',
   description: 'A session library is configured without any secret although its options are fully visible.',
   check({ model, report }: RuleContext) {
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       const options = site.options;
       if (!options?.complete || site.library === 'koa-session') continue;
       const keys = SECRET_KEYS[site.library];
       if (!keys.every((k) => options.missing(k))) continue;
       const name = site.library === 'iron-session' ? 'password' : site.library === 'cookie-session' ? 'keys' : 'secret';
-      const entry = name === 'keys' ? `keys: [process.env.${ENV_NAME}]` : `${name}: process.env.${ENV_NAME}`;
-      const edits: TextEdit[] = options.node && site.library !== 'secure-session' ? [insertProperty(model.source, options.node, entry)] : [];
-      const other = envExampleEdit(model);
-      const fixes = edits.length ? [{ ...fix(`Add ${name} from process.env.${ENV_NAME}`, edits), ...(other ? { otherFiles: other } : {}) }] : [];
-      report(site.anchor, `${LIBRARY_LABEL[site.library]} is configured without a ${name}, so its cookies are not protected against tampering.`, fixes);
+      const message = `${LIBRARY_LABEL[site.library]} is configured without a ${name}, so its cookies are not protected against tampering.`;
+      if (options.node && site.library !== 'secure-session') report(site.anchor, message, addSecret, { obj: options.node, name });
+      else report(site.anchor, message);
     }
     // Koa: koa-session signs with app.keys; an app created here that never gets keys has none.
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       if (site.library !== 'koa-session') continue;
       const app = site.call.arguments.find((a) => a.type === 'Identifier' && a !== site.optionsNode);
       if (!app || app.type !== 'Identifier') continue;
@@ -205,7 +215,8 @@ const staticSalt: Rule = {
   defaultLevel: 'warning',
   description: '@fastify/secure-session derives its key from a secret without a salt of its own.',
   check({ report, model }: RuleContext) {
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       if (site.library !== 'secure-session' || !site.options || site.options.missing('secret')) continue;
       const salt = site.options.value('salt');
       if (salt?.k === 'str' && salt.v === README_SALT) report(salt.node, 'The salt is the one from the @fastify/secure-session README, so it is public; generate your own.');
@@ -219,7 +230,8 @@ const secretNoRotation: Rule = {
   defaultLevel: 'off',
   description: 'A single session secret that cannot be rotated without invalidating every session.',
   check({ model, report }: RuleContext) {
-    for (const site of model.sites) {
+    for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
+      const site = siteList[si];
       if (!site.options || !['express-session', 'fastify-session'].includes(site.library)) continue;
       const secret = site.options.value('secret');
       if (secret && ['str', 'env', 'or', 'cond'].includes(secret.k)) report(secret.node, 'The secret is a single value; pass an array (newest first) so it can be rotated without logging everyone out.');

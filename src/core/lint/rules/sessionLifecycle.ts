@@ -3,7 +3,7 @@ import type * as t from '@babel/types';
 import { containsCall, findNode, isChain, isFunctionNode, memberChain, memberName, unwrap } from '../ast';
 import { lineIndent } from '../edits';
 import type { FileModel } from '../model';
-import { Rule, RuleContext, fix } from '../rule';
+import { FixBuilder, Rule, RuleContext, fix } from '../rule';
 import { knownString } from '../values';
 
 type HandlerKind = 'login' | 'logout';
@@ -91,8 +91,9 @@ const sessionFixation: Rule = {
       if (callsPassport(fn, req, ['login', 'logIn']) && passportRegenerates(model) !== false) continue;
       const write = firstAuthWrite(model, fn, req);
       if (!write) continue;
-      report(write, 'The login handler stores the user in the existing session without regenerate(), so an attacker who planted a session id before login shares the logged-in session.',
-        regenerateFix(model, fn, req, write));
+      const message = 'The login handler stores the user in the existing session without regenerate(), so an attacker who planted a session id before login shares the logged-in session.';
+      const stmt = fn.body.type === 'BlockStatement' ? model.statementOf(write) : undefined;
+      if (stmt) report(write, message, regenerateFix, { fn, req, stmt }); else report(write, message);
     }
   },
 };
@@ -119,28 +120,27 @@ function insideRegenerate(model: FileModel, node: t.Node, fn: t.Function): boole
   return containsCall(fn.body, (c) => memberName(c.callee) === 'regenerate' && (c.end ?? 0) <= (node.start ?? 0));
 }
 
-/** Wraps the statements from the first write to the end of the handler body in `regenerate(...)`. */
-function regenerateFix(model: FileModel, fn: t.Function, req: string, write: t.Node) {
+/** Wraps the statements from the first write (in `stmt`) to the end of the handler body in `regenerate(...)`. */
+const regenerateFix: FixBuilder<{ fn: t.Function; req: string; stmt: t.Node }> = ({ source, style }, { fn, req, stmt }) => {
   if (fn.body.type !== 'BlockStatement') return [];
-  const stmt = model.statementOf(write);
   const body = fn.body.body;
   const i = body.indexOf(stmt as t.Statement);
   if (i < 0) return [];
   const last = body[body.length - 1];
   const start = stmt.start ?? 0;
   const end = last.end ?? 0;
-  const indent = lineIndent(model.source, start);
+  const indent = lineIndent(source, start);
   const unit = indent.startsWith('\t') ? '\t' : '  ';
-  const moved = model.source.slice(start, end).split('\n').map((line, n) => (n === 0 ? `${indent}${unit}${line}` : line.length ? `${unit}${line}` : line)).join('\n');
+  const moved = source.slice(start, end).split('\n').map((line, n) => (n === 0 ? `${indent}${unit}${line}` : line.length ? `${unit}${line}` : line)).join('\n');
   const next = fn.params[2]?.type === 'Identifier' ? fn.params[2].name : undefined;
   const res = fn.params[1]?.type === 'Identifier' ? fn.params[1].name : undefined;
   if (!next && !res) return [];
-  const semi = model.style.semicolons ? ';' : '';
+  const semi = style.semicolons ? ';' : '';
   const onError = next ? `if (err) return ${next}(err)${semi}` : `if (err) return ${res}.sendStatus(500)${semi}`;
   const isAsync = findNode(fn.body, (n) => n.type === 'AwaitExpression' && (n.start ?? 0) >= start) !== undefined;
   const text = `${req}.session.regenerate(${isAsync ? 'async ' : ''}(err) => {\n${indent}${unit}${onError}\n${moved}\n${indent}})${semi}`;
   return [fix('Regenerate the session before storing the user', [{ start, end, text }], { safe: false, preferred: false })];
-}
+};
 
 const logoutWithoutDestroy: Rule = {
   id: 'logout-without-destroy',
