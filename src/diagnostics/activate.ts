@@ -10,7 +10,7 @@ const SELECTOR: vscode.DocumentSelector = ['javascript', 'javascriptreact', 'typ
 /** Registers the diagnostics feature: live linting, quick fixes, and the workspace check command. */
 export function activateDiagnostics(services: Services): void {
   const { context, log } = services;
-  const linter = new SessionLinter(context.extensionUri, log);
+  const linter = new SessionLinter(log);
   context.subscriptions.push(linter);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(SELECTOR, new SessionLensCodeActions(linter), SessionLensCodeActions.metadata));
   const runCheck = (title: string) => vscode.window.withProgress(

@@ -2,7 +2,7 @@
 // findings per document so the code-action provider can offer their fixes.
 import * as vscode from 'vscode';
 // The analyzer is light; the parser behind it (@babel/parser) is only loaded by the first lint.
-import { Finding, LintEnvironment, lintSource } from '../core/lint';
+import { Finding, LintEnvironment, lintSource, ruleDocsUrl } from '../core/lint';
 import { DisposableStore } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import { EnvironmentFinder } from './environment';
@@ -29,7 +29,7 @@ export class SessionLinter extends DisposableStore {
   /** Fires after a document's diagnostics were replaced. */
   readonly onDidLint = this.onDidLintEmitter.event;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log) {
+  constructor(private readonly log: Log) {
     super();
     this.collection = this.register(vscode.languages.createDiagnosticCollection('sessionLens'));
     this.environments = this.register(new EnvironmentFinder());
@@ -106,7 +106,7 @@ export class SessionLinter extends DisposableStore {
   }
 
   ruleDocUri(rule: string): vscode.Uri {
-    return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${rule}.md`);
+    return vscode.Uri.parse(ruleDocsUrl(rule));
   }
 }
 

@@ -8,8 +8,6 @@ export type { Finding, Fix, FileEdit, LintEnvironment, LintOptions, LintResult, 
 
 export const RULE_LEVELS = ['off', 'info', 'warning', 'error'] as const;
 
-export function ruleDocsPath(id: string): string {
-  return `docs/rules/${id}.md`;
-}
+export { ruleDocsUrl } from './sarif';
 export { IgnoreRules } from './gitignore';
 export { toSarif } from './sarif';

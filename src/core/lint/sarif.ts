@@ -2,6 +2,11 @@
 import { RULES } from './rules';
 import type { Finding } from './types';
 
+/** The documentation page of a rule (docs/rules/<id>.md in the repository): diagnostics and SARIF link to it. */
+export function ruleDocsUrl(id: string): string {
+  return `https://github.com/session-lens/session-lens/blob/main/docs/rules/${id}.md`;
+}
+
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 export interface SarifFile {
@@ -23,7 +28,7 @@ export function toSarif(files: SarifFile[], version: string): object {
           rules: RULES.map((r) => ({
             id: r.id,
             shortDescription: { text: r.description },
-            helpUri: `https://github.com/session-lens/session-lens/blob/main/docs/rules/${r.id}.md`,
+            helpUri: ruleDocsUrl(r.id),
             defaultConfiguration: { level: r.defaultLevel === 'off' ? 'none' : LEVEL[r.defaultLevel], enabled: r.defaultLevel !== 'off' },
           })),
         },

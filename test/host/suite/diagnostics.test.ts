@@ -33,7 +33,7 @@ describe('session config diagnostics', () => {
     assert.equal(secret.range.start.line, 8);
     assert.equal(secret.range.start.character, 10);
     const code = secret.code as { value: string; target: vscode.Uri };
-    assert.match(code.target.path, /docs\/rules\/hardcoded-secret\.md$/);
+    assert.equal(code.target.toString(true), 'https://github.com/session-lens/session-lens/blob/main/docs/rules/hardcoded-secret.md');
     assert.deepEqual(ds.map(ruleOf).sort(), ['cookie-httponly-disabled', 'hardcoded-secret']);
     assert.ok(ds.some((d) => ruleOf(d) === 'cookie-httponly-disabled' && d.severity === vscode.DiagnosticSeverity.Warning));
     await screenshot('diagnostics-open-file');
