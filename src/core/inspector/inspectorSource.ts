@@ -9,6 +9,7 @@ import { CdpClient } from './cdpClient';
 import { subscribeToStores, type LiveSubscription } from './liveUpdates';
 import { destroyEntry, readEntries, readIds, toRecord, writeEntry } from './storeAccess';
 import { discoverStores, OBJECT_GROUP, type DiscoveredStore, type DiscoveryResult } from './storeDiscovery';
+import { Listeners } from '../listeners';
 
 export interface InspectorEndpoint {
   /** Shown in labels and messages, e.g. `127.0.0.1:9229` (never the WebSocket id). */
@@ -73,9 +74,9 @@ export class InspectorSessionSource implements SessionSource {
   private connection: Connection | undefined;
   private connecting: Promise<Connection> | undefined;
   private closed = false;
-  private readonly changeListeners = new Set<(changes: SessionChange[]) => void>();
-  private readonly stateListeners = new Set<(state: SourceState) => void>();
-  private readonly marksListeners = new Set<(marks: DebugMarks) => void>();
+  private readonly changeListeners = new Listeners<SessionChange[]>();
+  private readonly stateListeners = new Listeners<SourceState>();
+  private readonly marksListeners = new Listeners<DebugMarks>();
   private readonly bindingName = `__sessionLens_${randomBytes(6).toString('hex')}`;
   private pollTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -113,12 +114,11 @@ export class InspectorSessionSource implements SessionSource {
 
   setMarks(marks: DebugMarks): void {
     this.currentMarks = marks;
-    for (const l of [...this.marksListeners]) l(marks);
+    this.marksListeners.fire(marks);
   }
 
   onMarksChange(listener: (marks: DebugMarks) => void): () => void {
-    this.marksListeners.add(listener);
-    return () => { this.marksListeners.delete(listener); };
+    return this.marksListeners.add(listener);
   }
 
   /** Connects and discovers; rejects with a clear message when the process is not reachable or has no store. */
@@ -206,14 +206,13 @@ export class InspectorSessionSource implements SessionSource {
   }
 
   onChange(listener: (changes: SessionChange[]) => void): () => void {
-    this.changeListeners.add(listener);
+    const remove = this.changeListeners.add(listener);
     this.updatePolling();
-    return () => { this.changeListeners.delete(listener); this.updatePolling(); };
+    return () => { remove(); this.updatePolling(); };
   }
 
   onStateChange(listener: (state: SourceState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => { this.stateListeners.delete(listener); };
+    return this.stateListeners.add(listener);
   }
 
   /** Removes the wrappers and the binding from the process, releases remote objects, and disconnects. */
@@ -398,18 +397,14 @@ export class InspectorSessionSource implements SessionSource {
   }
 
   private emit(changes: SessionChange[]): void {
-    for (const l of [...this.changeListeners]) {
-      try { l(changes); } catch { /* a listener's failure must not stop the others */ }
-    }
+    this.changeListeners.fire(changes);
   }
 
   private setState(state: SourceState): void {
     const previous = this.currentState;
     this.currentState = state;
     if (previous.kind === state.kind && JSON.stringify(previous) === JSON.stringify(state)) return;
-    for (const l of [...this.stateListeners]) {
-      try { l(state); } catch { /* ignore */ }
-    }
+    this.stateListeners.fire(state);
   }
 }
 

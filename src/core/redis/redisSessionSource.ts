@@ -8,6 +8,7 @@ import { ListPage, SessionChange, SessionChangedError, SessionRecord, SessionSou
 import { ConnectOptions, RedisConnection, RedisConnectionError, backoffDelay, classifyError, connectionMessage, nodeAddress, openRedis } from './connection';
 import { assertUsablePrefix, guardedKey, matchPattern } from './prefixGuard';
 import { RedisTarget, describeTarget, isLoopbackTarget } from './url';
+import { Listeners } from '../listeners';
 
 export interface RedisSourceOptions extends ConnectOptions {
   id: string;
@@ -101,8 +102,6 @@ function keyName(key: Buffer): KeyName {
   return text.includes('\uFFFD') ? key : text;
 }
 
-type Listener<T> = (value: T) => void;
-
 export class RedisSessionSource implements SessionSource {
   readonly id: string;
   readonly label: string;
@@ -119,8 +118,8 @@ export class RedisSessionSource implements SessionSource {
   private connectAttempt = 0;
   private connectTimer: NodeJS.Timeout | undefined;
   private firstConnection: Promise<void> | undefined;
-  private readonly changeListeners = new Set<Listener<SessionChange[]>>();
-  private readonly stateListeners = new Set<Listener<SourceState>>();
+  private readonly changeListeners = new Listeners<SessionChange[]>();
+  private readonly stateListeners = new Listeners<SourceState>();
   private pending = new Map<string, SessionChange>();
   private pendingReset = false;
   private batchTimer: NodeJS.Timeout | undefined;
@@ -497,19 +496,17 @@ export class RedisSessionSource implements SessionSource {
   // ---- live updates ----
 
   onChange(listener: (changes: SessionChange[]) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changeListeners.add(listener);
   }
 
   onStateChange(listener: (state: SourceState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.stateListeners.add(listener);
   }
 
   private setState(state: SourceState): void {
     if (this._state.kind === 'closed') return;
     this._state = state;
-    for (const l of [...this.stateListeners]) safeCall(() => l(state));
+    this.stateListeners.fire(state);
   }
 
   private queueChange(change: SessionChange): void {
@@ -527,7 +524,7 @@ export class RedisSessionSource implements SessionSource {
     this.pending = new Map();
     this.pendingReset = false;
     if (changes.length === 0 || this.closed) return;
-    for (const l of [...this.changeListeners]) safeCall(() => l(changes));
+    this.changeListeners.fire(changes);
   }
 
   /** The server's `notify-keyspace-events` flags, or undefined when CONFIG is not allowed. */
@@ -730,12 +727,5 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }
 
-function safeCall(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // a listener's failure must not stop the others
-  }
-}
 
 export { RedisConnectionError };

@@ -1,6 +1,7 @@
 // The Sessions view's data model, apart from the tree provider: which sessions each source holds, the
 // pages loaded so far, the filter, and live updates from the sources' change events. Pure (no vscode).
 import type { SessionChange, SessionRecord, SessionSource, SourceState } from './types';
+import { Listeners } from '../listeners';
 
 export interface SourceSnapshot {
   readonly source: SessionSource;
@@ -40,7 +41,7 @@ export interface SessionsModelOptions {
 
 export class SessionsModel {
   private readonly entries = new Map<string, SourceEntry>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners<void>();
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
   private filterText = '';
   private disposed = false;
@@ -50,17 +51,14 @@ export class SessionsModel {
   get pageSize(): number { return this.options.pageSize ?? 200; }
 
   onDidChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   private notify(): void {
     if (this.disposed || this.notifyTimer) return;
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
-      for (const l of [...this.listeners]) {
-        try { l(); } catch { /* one listener must not break the others */ }
-      }
+      this.listeners.fire();
     }, this.options.notifyDelayMs ?? 30);
   }
 

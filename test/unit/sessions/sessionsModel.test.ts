@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import type { ListPage, SessionChange, SessionRecord, SessionSource, SourceState } from '../../../src/core/sessions/types';
+import { Listeners } from '../../../src/core/listeners';
 
 const rec = (id: string, user: string | null = null, data: unknown = { n: id }): SessionRecord =>
   ({ id, key: `sess:${id}`, ttl: 60, expiresAt: null, user, data });
@@ -18,8 +19,8 @@ class FakeSource implements SessionSource {
   failWith: Error | undefined;
   /** When set, list() waits for this before answering. */
   gate: Promise<void> | undefined;
-  private readonly changeListeners = new Set<(c: SessionChange[]) => void>();
-  private readonly stateListeners = new Set<(s: SourceState) => void>();
+  private readonly changeListeners = new Listeners<SessionChange[]>();
+  private readonly stateListeners = new Listeners<SourceState>();
 
   constructor(readonly id: string, records: SessionRecord[]) {
     this.label = id;
@@ -48,17 +49,15 @@ class FakeSource implements SessionSource {
   async close(): Promise<void> {}
 
   onChange(listener: (changes: SessionChange[]) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changeListeners.add(listener);
   }
 
   onStateChange(listener: (state: SourceState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.stateListeners.add(listener);
   }
 
-  emit(changes: SessionChange[]): void { for (const l of this.changeListeners) l(changes); }
-  setState(state: SourceState): void { this.state = state; for (const l of this.stateListeners) l(state); }
+  emit(changes: SessionChange[]): void { this.changeListeners.fire(changes); }
+  setState(state: SourceState): void { this.state = state; this.stateListeners.fire(state); }
   get listenerCount(): number { return this.changeListeners.size + this.stateListeners.size; }
 }
 
