@@ -1,8 +1,9 @@
-// `npm test`: builds once, then runs the three layers — unit (plain mocha), integration (plain mocha against
-// real redis-server and the fixture dev server), extension host (real VS Code via code-server) — and
-// prints one closing line for all of them. Exits non-zero when any layer fails or does not report.
-//   node scripts/test-all.mjs [unit] [integration] [host] [vsix]   (default: all; vsix = the packaged VSIX
-//   installed into code-server, smoke-tested)
+// `npm test`: builds once, then runs the layers — unit (plain mocha), integration (plain mocha against
+// real redis-server and the fixture dev server), extension host (real VS Code via code-server), the same
+// host in an untrusted workspace, and the packaged VSIX — and prints one closing line for all of them. Exits non-zero when any layer fails or does not report.
+//   node scripts/test-all.mjs [unit] [integration] [host] [untrusted] [vsix]   (default: all; untrusted = the
+//   host suite's 'untrusted workspace' tests in restricted mode; vsix = the packaged VSIX installed into
+//   code-server, smoke-tested)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +16,11 @@ const layers = {
   unit: [mocha, '--config', '.mocharc.unit.json', 'test/unit/**/*.test.ts'],
   integration: [mocha, '--config', '.mocharc.integration.json', 'test/integration/**/*.test.ts'],
   host: ['test/host/run-code-server.mjs', '--no-build'],
+  untrusted: ['test/host/run-code-server.mjs', '--no-build', '--untrusted', '--grep', 'untrusted workspace'],
   vsix: ['test/host/run-vsix.mjs'],
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(layers);
-for (const name of chosen) if (!layers[name]) { console.error(`unknown layer '${name}' (unit, integration, host, vsix)`); process.exit(2); }
+for (const name of chosen) if (!layers[name]) { console.error(`unknown layer '${name}' (unit, integration, host, untrusted, vsix)`); process.exit(2); }
 
 const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) { console.error('build failed'); process.exit(1); }

@@ -2,7 +2,8 @@
 // Chromium through playwright-core (../shared/notes/vscode-host-testing.md). Exit code = the suite's.
 //
 // Options: --vsix FILE (install a packaged VSIX instead of the development folder), --baseline-extension,
-//          --grep TEXT (only tests whose title matches), --keep (leave the temporary folders).
+//          --grep TEXT (only tests whose title matches), --keep (leave the temporary folders),
+//          --untrusted (workspace trust on and the workspace not trusted; the suite sees SESSION_LENS_UNTRUSTED=1).
 // Screenshots requested by the suite are written to $SESSION_LENS_SCREENSHOTS (default out/screenshots).
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,9 @@ const { values: opts } = parseArgs({
     // Also load an empty extension, the side-by-side baseline of the activation benchmark.
     'baseline-extension': { type: 'boolean' },
     // Write the screenshots to docs/images/ (the README's pictures) instead of out/screenshots/.
-    pictures: { type: 'boolean' } },
+    pictures: { type: 'boolean' },
+    // Open the workspace in restricted mode (trust enabled, never granted, no trust prompt).
+    untrusted: { type: 'boolean' } },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.SESSION_LENS_HOST_TIMEOUT_MS ?? 20 * 60_000);
@@ -45,19 +48,21 @@ async function waitForHttp(url, timeoutMs, child) {
 }
 
 /** Starts code-server with a fresh profile on a free loopback port. */
-export async function startCodeServer({ workspace, extensionsDir, userDataDir, env = {}, settings = {} }) {
+export async function startCodeServer({ workspace, extensionsDir, userDataDir, env = {}, settings = {}, untrusted = false }) {
   const entry = installCodeServer();
   const port = await freePort();
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'security.workspace.trust.enabled': false,
+    ...(untrusted
+      ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
+      : { 'security.workspace.trust.enabled': false }),
     'workbench.startupEditor': 'none',
     'extensions.autoUpdate': false,
     'telemetry.telemetryLevel': 'off',
     ...settings,
   }, null, 2));
   const child = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace], {
     env: { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,8 +132,9 @@ async function main() {
     SESSION_LENS_SCREENSHOT_URL: `http://127.0.0.1:${shotServer.address().port}/shot`,
     SESSION_LENS_WORKSPACE: workspace,
     ...(opts.grep ? { SESSION_LENS_HOST_GREP: opts.grep } : {}),
+    ...(opts.untrusted ? { SESSION_LENS_UNTRUSTED: '1' } : {}),
   };
-  const server = await startCodeServer({ workspace, extensionsDir, userDataDir, env });
+  const server = await startCodeServer({ workspace, extensionsDir, userDataDir, env, untrusted: opts.untrusted === true });
   const browser = await launchBrowser();
   let exitCode = 1;
   try {
