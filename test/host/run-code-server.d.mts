@@ -6,5 +6,7 @@ export function startCodeServer(options: {
   userDataDir: string;
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
+  /** Keep workspace trust on, so the workspace opens untrusted (restricted mode). */
+  untrusted?: boolean;
 }): Promise<CodeServer>;
 export function freePort(): Promise<number>;
