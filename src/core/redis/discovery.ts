@@ -1,6 +1,6 @@
 // Finds how the workspace's app reaches Redis: REDIS_URL-style variables in .env files, and the
 // connect-redis prefix where the code writes it as a literal (`new RedisStore({ prefix: 'app:' })`).
-import { parse as parseDotenv } from 'dotenv';
+import { readEnvVariables } from '../envFile';
 
 export interface DiscoveredUrl {
   /** The variable, e.g. REDIS_URL. */
@@ -12,14 +12,9 @@ const URL_VARIABLE = /^(?:[A-Z0-9_]*REDIS[A-Z0-9_]*(?:URL|URI|DSN)|KV_URL|CACHE_
 
 /** Redis URLs in the text of a .env file (only redis:// / rediss:// / redis+sentinel:// values). */
 export function findRedisUrls(envText: string): DiscoveredUrl[] {
-  let vars: Record<string, string>;
-  try {
-    vars = parseDotenv(envText);
-  } catch {
-    return [];
-  }
-  return Object.entries(vars)
-    .filter(([name, value]) => URL_VARIABLE.test(name) && /^rediss?(\+sentinel)?:\/\//i.test(value.trim()))
+  const vars = readEnvVariables(envText, (name) => URL_VARIABLE.test(name));
+  return [...vars]
+    .filter(([, value]) => /^rediss?(\+sentinel)?:\/\//i.test(value.trim()))
     .map(([variable, value]) => ({ variable, url: value.trim() }));
 }
 
@@ -54,18 +49,13 @@ const APP_URL_VARIABLE = /^(?:APP_URL|BASE_URL|PUBLIC_URL|SERVER_URL|ORIGIN|SITE
  * `PORT` as `http://localhost:<PORT>`. Undefined when neither is there.
  */
 export function findAppUrl(envText: string): string | undefined {
-  let vars: Record<string, string>;
-  try {
-    vars = parseDotenv(envText);
-  } catch {
-    return undefined;
-  }
-  for (const [name, value] of Object.entries(vars)) {
-    if (!APP_URL_VARIABLE.test(name)) continue;
+  const vars = readEnvVariables(envText, (name) => name === 'PORT' || APP_URL_VARIABLE.test(name));
+  for (const [name, value] of vars) {
+    if (name === 'PORT') continue;
     const url = normalizeAppUrl(value);
     if (url) return url;
   }
-  const port = vars.PORT?.trim();
+  const port = vars.get('PORT')?.trim();
   if (port && /^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) < 65536) return `http://localhost:${Number(port)}/`;
   return undefined;
 }
