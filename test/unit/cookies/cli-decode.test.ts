@@ -4,7 +4,13 @@ import { decode } from '../../../src/cli/decode';
 import { UsageError } from '../../../src/cli/io';
 import { vectors } from './vectors.test';
 
+/** `--now` at the vector's generation time: no decode of a vector may depend on today's date. */
+const at = (v: { now: number }) => ['--now', String(v.now)];
+
 async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const pinned = args.some((a) => a === '--now' || a.startsWith('--now='));
+  const decodesVector = vectors.some((v) => args.includes(v.input) || (stdin !== '' && v.input.includes(stdin)));
+  assert.ok(pinned || !decodesVector, `a vector is decoded without --now (the test would depend on today's date): ${args.join(' ').slice(0, 80)}`);
   let out = '';
   let err = '';
   const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { err += t; }, readStdin: async () => stdin, env: {} };
@@ -47,7 +53,7 @@ describe('session-lens decode (CLI contract)', function () {
   it('reads standard input with "-" and names a bare value with --name', async () => {
     const v = vectors.find((x) => x.id === 'cookie-session/valid')!;
     const value = /session=([^;]+)/.exec(v.input)![1];
-    const { code, out } = await run(['--name', 'session', '--json', '-'], value);
+    const { code, out } = await run(['--name', 'session', ...at(v), '--json', '-'], value);
     assert.equal(code, 0);
     const [c] = (JSON.parse(out) as { cookies: { name: string; format: string; verified: unknown }[] }).cookies;
     assert.equal(c.name, 'session');
@@ -57,7 +63,7 @@ describe('session-lens decode (CLI contract)', function () {
 
   it('forces a format with --format', async () => {
     const v = vectors.find((x) => x.id === 'express-session/valid')!;
-    const { out, code } = await run(['--format', 'flask', '--secret', v.secrets[0], '--json', v.input]);
+    const { out, code } = await run(['--format', 'flask', '--secret', v.secrets[0], ...at(v), '--json', v.input]);
     const [c] = (JSON.parse(out) as { cookies: { format: string; verified: unknown; error: string }[] }).cookies;
     assert.equal(c.format, 'flask');
     assert.equal(c.verified, false);
@@ -86,7 +92,7 @@ describe('session-lens decode (CLI contract)', function () {
 
   it('takes --salt for @fastify/secure-session apps with their own salt, and refuses a salt of the wrong size', async () => {
     const v = vectors.find((x) => x.id === 'fastify-secure-session/custom-salt')!;
-    const args = ['--secret', v.secrets[0], '--json', v.input];
+    const args = ['--secret', v.secrets[0], ...at(v), '--json', v.input];
     const without = await run(args);
     assert.equal(without.code, 1, 'the default salt does not derive the key');
     const withSalt = await run(['--salt', v.salts![0], ...args]);
@@ -100,9 +106,9 @@ describe('session-lens decode (CLI contract)', function () {
 
   it('points to --secret, the ad hoc path, when no secret verified a signed cookie', async () => {
     const v = vectors.find((x) => x.id === 'express-session/valid')!;
-    assert.match((await run([v.input])).out, /hint: +verify it with --secret S/);
-    assert.match((await run(['--secret', 'not the one', v.input])).out, /hint: +none of the secrets given verified it: try another with --secret S/);
-    assert.doesNotMatch((await run(['--secret', v.secrets[0], v.input])).out, /hint:/);
+    assert.match((await run([...at(v), v.input])).out, /hint: +verify it with --secret S/);
+    assert.match((await run(['--secret', 'not the one', ...at(v), v.input])).out, /hint: +none of the secrets given verified it: try another with --secret S/);
+    assert.doesNotMatch((await run(['--secret', v.secrets[0], ...at(v), v.input])).out, /hint:/);
     assert.doesNotMatch((await run(['theme=dark'])).out, /hint:/, 'no hint for a value no secret can verify');
   });
 
