@@ -1,13 +1,17 @@
-// `session-lens decode [--secret S]... [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->`
+// `session-lens decode [--secret S]... [--workspace DIR] [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->`
 // Exit status: 0 every cookie verified (or none could be checked), 1 any failed verification or expired,
 // 2 unusable input or flags.
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeCookies, isFormatId, type DecodedCookie } from '../core/cookies/decode';
 import { FORMATS } from '../core/cookies/registry';
 import { formatDecodedText } from '../core/cookies/report';
+import { secretBytes, type SigningSecret } from '../core/secrets/secret';
+import { readWorkspaceEnvFiles } from '../core/secrets/workspaceEnv';
+import { collectEnvSecrets } from '../core/secrets/envSecrets';
 import { CliIo, Subcommand, UsageError } from './io';
 
-const HELP = `Usage: session-lens decode [--secret S]... [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->
+const HELP = `Usage: session-lens decode [--secret S]... [--workspace DIR] [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->
 
 Decodes and verifies session cookies: a bare value, name=value, a Cookie: header, Set-Cookie lines,
 a devtools table row, or curl -b/-H arguments ("-" reads standard input).
@@ -16,22 +20,30 @@ Options:
   --secret S       A signing secret or key (repeat for rotation lists; "hex:" and "base64:" give raw bytes,
                    a PEM or JWK verifies RS/ES/EdDSA JWTs). Output names secrets by position, never by value.
                    This is also the way to try a secret once: nothing is stored.
+  --workspace DIR  Also try the signing secrets the extension finds in DIR: every value of SESSION_SECRET,
+                   AUTH_SECRET, SECRET_KEY, … in its .env files (.env, .env.local, .env.development, …;
+                   not .env.example or other placeholders; node_modules and .git skipped), each value once,
+                   after the --secret ones. Output names them by label, e.g. "SESSION_SECRET (.env)".
   --salt SALT      A key-derivation salt for @fastify/secure-session apps that set their own \`salt\`
                    (16 bytes: text as the library takes it, or "hex:"/"base64:"); repeatable; tried after
                    the library's default salt with every --secret.
   --name NAME      The cookie name of a bare value (some formats sign or derive keys from the name).
   --format ID      Force a format: ${FORMATS.map((f) => f.id).join(', ')}.
   --now SECONDS    The clock for expiry checks (Unix seconds).
-  --json           Print {"cookies":[...]} instead of text.
+  --json           Print {"cookies":[...]} instead of text; each cookie's secretLabel names the secret that
+                   verified it ("--secret #0", "SESSION_SECRET (.env)"), never its value.
 
 Exit status: 0 all verified (or nothing could be checked), 1 a cookie failed verification or is expired,
 2 unusable input or flags.
 `;
 
-/** The CLI's JSON contract: exactly these keys, in this order. */
+/**
+ * The CLI's JSON contract: exactly these keys, in this order. `secretLabel` (after `secretIndex`) is the
+ * label of the secret that verified the cookie, never its value; null when nothing verified it.
+ */
 function toJson(c: DecodedCookie) {
   return {
-    name: c.name, format: c.format, verified: c.verified, secretIndex: c.secretIndex, sid: c.sid,
+    name: c.name, format: c.format, verified: c.verified, secretIndex: c.secretIndex, secretLabel: c.secretLabel, sid: c.sid,
     payload: c.payload, expiresAt: c.expiresAt, expired: c.expired, attributes: c.attributes,
     warnings: c.warnings, error: c.error,
   };
@@ -49,6 +61,7 @@ function parseFlags(args: string[]) {
       allowPositionals: true,
       options: {
         secret: { type: 'string', multiple: true },
+        workspace: { type: 'string' },
         salt: { type: 'string', multiple: true },
         name: { type: 'string' },
         format: { type: 'string' },
@@ -75,11 +88,37 @@ export const decode: Subcommand = async (args: string[], io: CliIo) => {
   }
   if (values.name !== undefined && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(values.name)) throw new UsageError('--name must be a cookie name (letters, digits and !#$%&\'*+-.^_`|~)');
   const input = positionals[0] === '-' ? await io.readStdin() : positionals[0];
-  const secrets = (values.secret ?? []).map((value, i) => ({ label: `--secret #${i}`, value }));
+  const secrets: SigningSecret[] = (values.secret ?? []).map((value, i) => ({ label: `--secret #${i}`, value }));
+  const workspaceLines: string[] = [];
+  if (values.workspace !== undefined) {
+    const found = await workspaceSecrets(values.workspace, io);
+    const given = new Set(secrets.map((s) => s.value));
+    const added = found.filter((s) => !given.has(s.value));
+    secrets.push(...added.map((s) => ({ label: s.label, value: s.value })));
+    workspaceLines.push(added.length ? `secrets from ${values.workspace}: ${added.map((s) => s.label).join(', ')}` : `no signing secret in the .env files of ${values.workspace}`);
+  }
   const salts = (values.salt ?? []).map((value, i) => ({ label: `--salt #${i}`, value }));
   const result = await decodeCookies(input, { secrets, salts, name: values.name, format: values.format as never, nowMs });
   if ('error' in result) throw new UsageError(result.error);
   if (values.json) io.stdout(`${JSON.stringify({ cookies: result.cookies.map(toJson) }, null, 2)}\n`);
-  else io.stdout(formatDecodedText(result.cookies, result.warnings, nowMs ?? Date.now(), secrets.length ? 'none of the secrets given verified it: try another with --secret S (used once, never stored)' : 'verify it with --secret S (used once, never stored)'));
+  else io.stdout(workspaceLines.map((l) => `${l}\n`).join('') + formatDecodedText(result.cookies, result.warnings, nowMs ?? Date.now(), secrets.length ? 'none of the secrets given verified it: try another with --secret S (used once, never stored)' : 'verify it with --secret S (used once, never stored)'));
   return exitStatus(result.cookies);
 };
+
+/** The signing secrets of DIR's .env files, as the extension finds them; a DIR that is not a directory is a usage error. */
+async function workspaceSecrets(dir: string, io: CliIo): Promise<SigningSecret[]> {
+  if (dir === '' || !(await stat(dir).then((st) => st.isDirectory(), () => false))) throw new UsageError(`--workspace ${dir}: not a directory`);
+  let found;
+  try {
+    found = await readWorkspaceEnvFiles(dir);
+  } catch (err) {
+    throw new UsageError(`--workspace ${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  for (const note of found.notes) io.stderr(`session-lens: warning: ${note}\n`);
+  // A value the decoder cannot use (a malformed hex:/base64: prefix) is skipped, named by its label only.
+  return collectEnvSecrets(found.files).filter((s) => {
+    const usable = !('error' in secretBytes(s.value));
+    if (!usable) io.stderr(`session-lens: warning: ${s.label} is not a usable secret (malformed hex: or base64: prefix); skipped\n`);
+    return usable;
+  });
+}

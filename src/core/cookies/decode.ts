@@ -1,5 +1,5 @@
 // The decoder's entry point: input text + secrets in, one explained cookie per cookie found out.
-import { saltBytes, toSecretKeys, type SigningSecret } from '../secrets/secret';
+import { saltBytes, toSecretKeys, type SecretKey, type SigningSecret } from '../secrets/secret';
 import { parseCookieInput } from './input';
 import { FORMATS, formatById, sniffFormat } from './registry';
 import { explainUnknown } from './unknown';
@@ -102,7 +102,7 @@ function finish(cookie: InputCookie, ctx: DecodeContext, format: CookieFormat | 
   if (expired) warnings.push(`expired ${expiresAt ? `at ${expiresAt.toISOString()}` : ''}`.trim());
   if (cookie.hasAttributes) warnings.push(...attributeWarnings(cookie.attributes));
   const secret = r.secretIndex === null ? undefined : ctx.secrets.find((s) => s.index === r.secretIndex);
-  if (secret && secret.index > 0) notes.push(`Matched ${secret.label}, not the first secret: the server signs new cookies with its first secret.`);
+  if (secret && rotatedOut(secret, ctx.secrets)) notes.push(`Matched ${secret.label}, not the first secret of its list: the server signs new cookies with its first secret.`);
   return {
     name: cookie.name,
     format: format?.id ?? 'unknown',
@@ -121,6 +121,16 @@ function finish(cookie: InputCookie, ctx: DecodeContext, format: CookieFormat | 
     secretMayHelp: r.secretMayHelp === true && r.verified !== true,
     value: cookie.value,
   };
+}
+
+/**
+ * Whether the matching secret follows another of the same rotation list: `--secret #1` after `--secret #0`,
+ * `SESSION_SECRETS[1] (.env)` after `SESSION_SECRETS[0] (.env)`. Secrets from different sources (two .env
+ * files, a stored secret) are not a rotation list.
+ */
+function rotatedOut(secret: SecretKey, all: readonly SecretKey[]): boolean {
+  const group = (label: string) => label.replace(/ #\d+$/, '').replace(/\[\d+\]/, '');
+  return all.some((s) => s.index < secret.index && group(s.label) === group(secret.label));
 }
 
 /** Weak attributes of a session cookie. */

@@ -1,5 +1,8 @@
 // The `session-lens decode` contract: flags, --json shape, exit statuses, and no secret in any output.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { decode } from '../../../src/cli/decode';
 import { UsageError } from '../../../src/cli/io';
 import { vectors } from './vectors.test';
@@ -26,7 +29,7 @@ async function run(args: string[], stdin = ''): Promise<{ code: number; out: str
   }
 }
 
-const JSON_KEYS = ['name', 'format', 'verified', 'secretIndex', 'sid', 'payload', 'expiresAt', 'expired', 'attributes', 'warnings', 'error'];
+const JSON_KEYS = ['name', 'format', 'verified', 'secretIndex', 'secretLabel', 'sid', 'payload', 'expiresAt', 'expired', 'attributes', 'warnings', 'error'];
 
 describe('session-lens decode (CLI contract)', function () {
   this.timeout(60_000);
@@ -41,6 +44,7 @@ describe('session-lens decode (CLI contract)', function () {
       assert.deepEqual(Object.keys(c), JSON_KEYS, v.id);
       if (v.expect.verified !== undefined) assert.equal(c.verified, v.expect.verified, `${v.id}: verified`);
       if (v.expect.secretIndex !== undefined) assert.equal(c.secretIndex, v.expect.secretIndex, `${v.id}: secretIndex`);
+      assert.equal(c.secretLabel, c.secretIndex === null ? null : `--secret #${String(c.secretIndex)}`, `${v.id}: secretLabel (a label, never a value)`);
       const expected = c.verified === false || c.expired === true ? 1 : 0;
       assert.equal(code, expected, `${v.id}: exit status`);
       for (const s of v.secrets) assert.ok(!out.includes(s), `${v.id}: a secret value appears in the output`);
@@ -119,5 +123,68 @@ describe('session-lens decode (CLI contract)', function () {
     assert.equal(c.format, 'unknown');
     assert.equal(c.verified, null);
     assert.match(c.error, /not recognized/);
+  });
+
+  describe('--workspace DIR', () => {
+    let dir: string;
+    const express = () => vectors.find((x) => x.id === 'express-session/valid')!;
+    const rotated = () => vectors.find((x) => x.id === 'express-session/rotated')!;
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'session-lens-ws-'));
+      const flask = vectors.find((x) => x.id === 'flask/valid')!;
+      // .env: the app's secret; .env.local: another one; .env.development: the same value as .env again;
+      // .env.example: a placeholder whose value must never be tried (it is the Flask vector's real secret).
+      writeFileSync(path.join(dir, '.env'), `SESSION_SECRET="${express().secrets[0]}"\nPORT=3000\n`);
+      writeFileSync(path.join(dir, '.env.local'), `SESSION_SECRET="${rotated().secrets[1]}"\n`);
+      writeFileSync(path.join(dir, '.env.development'), `COOKIE_SECRET="${express().secrets[0]}"\n`);
+      writeFileSync(path.join(dir, '.env.example'), `SECRET_KEY=${flask.secrets[0]}\n`);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    type JsonCookie = { verified: unknown; secretIndex: unknown; secretLabel: unknown };
+    const json = (out: string) => (JSON.parse(out) as { cookies: JsonCookie[] }).cookies[0];
+
+    it('verifies with the plain .env secret and names it by label, never by value', async () => {
+      const v = express();
+      const { code, out, err } = await run(['--workspace', dir, ...at(v), '--json', v.input]);
+      assert.equal(err, '');
+      assert.equal(code, 0);
+      const c = json(out);
+      assert.deepEqual([c.verified, c.secretIndex, c.secretLabel], [true, 0, 'SESSION_SECRET (.env)']);
+      assert.ok(!out.includes(v.secrets[0]), 'the secret value is not printed');
+    });
+
+    it('tries every .env file: a cookie made with the .env.local secret verifies with it', async () => {
+      const v = rotated();
+      const c = json((await run(['--workspace', dir, ...at(v), '--json', v.input])).out);
+      assert.deepEqual([c.verified, c.secretLabel], [true, 'SESSION_SECRET (.env.local)']);
+    });
+
+    it('tries each value once and never a placeholder file\'s', async () => {
+      const v = express();
+      const text = await run(['--workspace', dir, ...at(v), v.input]);
+      assert.match(text.out, /^secrets from .*: SESSION_SECRET \(\.env\), SESSION_SECRET \(\.env\.local\)\n/);
+      assert.match(text.out, /verified: +verified with SESSION_SECRET \(\.env\)/);
+      const flask = vectors.find((x) => x.id === 'flask/valid')!;
+      const f = await run(['--workspace', dir, ...at(flask), '--json', flask.input]);
+      assert.equal(json(f.out).verified, false, '.env.example is not read');
+      assert.equal(f.code, 1);
+    });
+
+    it('puts --secret first and drops a workspace value already given', async () => {
+      const v = express();
+      const given = await run(['--secret', v.secrets[0], '--workspace', dir, ...at(v), '--json', v.input]);
+      assert.deepEqual([json(given.out).secretIndex, json(given.out).secretLabel], [0, '--secret #0']);
+      const r = rotated();
+      const other = await run(['--secret', 'not the one', '--secret', v.secrets[0], '--workspace', dir, ...at(r), '--json', r.input]);
+      // --secret #0, --secret #1, then .env (a duplicate of #1, dropped), then .env.local at index 2.
+      assert.deepEqual([json(other.out).secretIndex, json(other.out).secretLabel], [2, 'SESSION_SECRET (.env.local)']);
+    });
+
+    it('exits 2 for a DIR that is not a directory', async () => {
+      const { code, err } = await run(['--workspace', path.join(dir, 'nope'), 'a=b']);
+      assert.equal(code, 2);
+      assert.match(err, /--workspace .*: not a directory/);
+    });
   });
 });
