@@ -65,14 +65,16 @@ export function activateCookieDecoder(services: Services): void {
     return input === undefined ? undefined : decodeAndShow(input);
   });
 
-  /** The input box for a cookie, pre-filled from the clipboard when the clipboard holds one. */
+  /** The input box for a cookie, pre-filled with the editor's selection or the clipboard when either holds one. */
   async function askForCookie(): Promise<string | undefined> {
-    const clipboard = (await prompts.clipboardText()).trim();
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor ? editor.selections.map((s) => editor.document.getText(s)).join('\n').trim() : '';
+    const prefill = looksLikeCookie(selected) ? selected : (await prompts.clipboardText()).trim();
     return prompts.inputBox({
       title: 'Session Lens: Decode Cookie',
       prompt: 'A cookie value, name=value, a Cookie: header, a Set-Cookie line, a devtools row or curl -b/-H arguments',
       placeHolder: 'connect.sid=s%3A…',
-      value: looksLikeCookie(clipboard) ? clipboard : undefined,
+      value: looksLikeCookie(prefill) ? prefill : undefined,
       ignoreFocusOut: true,
       validateInput: (text) => (text.trim() ? undefined : 'Paste a cookie to decode'),
     });
@@ -152,8 +154,9 @@ export function activateCookieDecoder(services: Services): void {
   });
 
   command('sessionLens.openSessionFromCookie', 'Open Session', async (arg?: { sid?: string }) => {
-    const sid = arg?.sid;
-    if (!sid) throw new Error('this cookie names no session id');
+    // From the palette: the session of the decoded document in the active editor (asked when it names several).
+    const sid = arg?.sid ?? await sidOfActiveDocument();
+    if (!sid) return false;
     const available = (await vscode.commands.getCommands(true)).includes('sessionLens.revealSession');
     if (!available) {
       void vscode.window.showInformationMessage(`Session Lens: no Sessions view is connected, so session ${sid} cannot be opened. Connect a store in the Sessions view first.`);
@@ -162,6 +165,19 @@ export function activateCookieDecoder(services: Services): void {
     await vscode.commands.executeCommand('sessionLens.revealSession', { sid });
     return true;
   });
+
+  async function sidOfActiveDocument(): Promise<string | undefined> {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const withSid = (uri && documents.viewOf(uri)?.cookies.filter((c) => c.sid)) ?? [];
+    if (withSid.length === 0) {
+      void vscode.window.showInformationMessage('Session Lens: the active document names no session id; decode a session cookie first.');
+      return undefined;
+    }
+    if (withSid.length === 1) return withSid[0].sid!;
+    const pick = await vscode.window.showQuickPick(withSid.map((c) => ({ label: c.name ?? '(unnamed cookie)', description: c.sid!, sid: c.sid! })),
+      { title: 'Session Lens: Open Session', placeHolder: 'The cookie whose session to open' });
+    return pick?.sid;
+  }
 
   push(vscode.languages.registerHoverProvider(
     [{ language: 'http' }, { language: 'log' }, { pattern: '**/*.{http,rest,log}' }],
