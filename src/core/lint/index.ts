@@ -3,6 +3,8 @@ export { lintSource, applyFix, fixAll } from './analyze';
 export type { FixAllResult } from './analyze';
 export { applyEdits } from './edits';
 export { isLintablePath, LINTABLE_EXTENSIONS } from './parse';
+export { PathGlobs, isTestPath } from './paths';
+export { INSTALLED_PACKAGES } from './libraries';
 export { RULES, RULES_BY_ID } from './rules';
 export type { Finding, Fix, FileEdit, LintEnvironment, LintOptions, LintResult, Range, RuleLevel, RuleMeta, Severity, TextEdit } from './types';
 

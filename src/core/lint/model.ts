@@ -53,9 +53,12 @@ export class FileModel {
     return modules.some((m) => this.bindings.modules.has(m));
   }
 
-  /** The lowest version a dependency's range allows, as [major, minor], when the project lists it. */
+  /**
+   * A dependency's version as [major, minor]: the installed one when the adapter found it, else the lowest version
+   * the declared range allows; undefined when the project does not list it or the range names no version.
+   */
   dependencyVersion(name: string): [number, number] | undefined {
-    const range = this.environment.dependencies?.[name];
+    const range = this.environment.installed?.[name] ?? this.environment.dependencies?.[name];
     // The lookbehind starts a match only at the first digit of a run (no quadratic retries inside long runs).
     const m = range ? /(?<!\d)(\d+)\.(\d+)/.exec(range) ?? /(\d+)/.exec(range) : null;
     return m ? [Number(m[1]), Number(m[2] ?? 0)] : undefined;

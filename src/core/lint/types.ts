@@ -56,6 +56,11 @@ export interface RuleMeta {
 export interface LintEnvironment {
   /** `dependencies` + `devDependencies` of the nearest package.json. */
   dependencies?: Record<string, string>;
+  /**
+   * Versions installed in `node_modules` (next to that package.json or above it) of the packages whose version a
+   * rule reads (`INSTALLED_PACKAGES`); an installed version wins over the declared range.
+   */
+  installed?: Record<string, string>;
   /** A `.env.example` next to the project, when there is one (the secret fix adds its name there). */
   envExample?: { path: string; text: string };
 }
@@ -64,6 +69,11 @@ export interface LintOptions {
   /** Rule id -> level; ids not listed keep their default. */
   rules?: Record<string, RuleLevel>;
   environment?: LintEnvironment;
+  /**
+   * The file is a test, fixture or example (see `isTestPath`, decided by the adapter from the path relative to
+   * the project): its error and warning findings are reported as info.
+   */
+  testFile?: boolean;
 }
 
 export interface LintResult {

@@ -1,94 +1,44 @@
 // Login and logout handlers: a new session id at login (session fixation) and an ended session at logout.
 import type * as t from '@babel/types';
-import { containsCall, findNode, isChain, isFunctionNode, memberChain, memberName, unwrap } from '../ast';
+import { containsCall, findNode, isChain, memberChain, memberName } from '../ast';
 import { lineIndent } from '../edits';
+import { Handler, fileHandlers, requestName } from '../handlers';
+import { passportRegenerates, sessionStorage, usesIronSession } from '../libraries';
 import type { FileModel } from '../model';
 import { FixBuilder, Rule, RuleContext, fix } from '../rule';
-import { knownString } from '../values';
 
-type HandlerKind = 'login' | 'logout';
-
-const LOGIN_PATH = /(^|\/)(login|log-in|signin|sign-in|sign_in|authenticate)(\/|$|\?)/i;
-const LOGOUT_PATH = /(^|\/)(logout|log-out|signout|sign-out|sign_out)(\/|$|\?)/i;
-const LOGIN_NAME = /^(handle)?(log_?in|sign_?in|authenticate)(handler|user|route)?$/i;
-const LOGOUT_NAME = /^(handle)?(log_?out|sign_?out)(handler|user|route)?$/i;
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'all', 'use', 'route']);
-
-interface Handler { fn: t.Function; kind: HandlerKind; anchor: t.Node }
-
-const handlerCache = new WeakMap<FileModel, Handler[]>();
-
-function handlers(model: FileModel): Handler[] {
-  const cached = handlerCache.get(model);
-  if (cached) return cached;
-  const out: Handler[] = [];
-  handlerCache.set(model, out);
-  const seen = new Set<t.Node>();
-  const add = (fn: t.Function | undefined, kind: HandlerKind, anchor: t.Node) => { if (fn && !seen.has(fn)) { seen.add(fn); out.push({ fn, kind, anchor }); } };
-  const resolveFn = (node: t.Node): t.Function | undefined => {
-    const n = unwrap(node);
-    if (isFunctionNode(n)) return n;
-    if (n.type === 'Identifier') {
-      const decl = model.index.functions.find((f) => f.type === 'FunctionDeclaration' && f.id?.name === n.name);
-      if (decl) return decl;
-      const init = model.evaluator.declaration(n.name, n)?.init;
-      return init && isFunctionNode(unwrap(init)) ? (unwrap(init) as t.Function) : undefined;
-    }
-    return undefined;
-  };
-  for (const call of model.index.calls) {
-    const method = memberName(call.callee);
-    if (!method || !ROUTE_METHODS.has(method) || call.arguments.length < 2) continue;
-    const first = call.arguments[0];
-    const path = first.type === 'StringLiteral' || first.type === 'TemplateLiteral' ? knownString(model.evaluator.evaluate(first)) : undefined;
-    if (path === undefined) continue;
-    const kind: HandlerKind | undefined = LOGOUT_PATH.test(path) ? 'logout' : LOGIN_PATH.test(path) && method !== 'get' ? 'login' : undefined;
-    if (!kind) continue;
-    const last = call.arguments[call.arguments.length - 1];
-    add(resolveFn(last), kind, first);
-  }
-  for (const fn of model.index.functions) {
-    let id: t.Identifier | undefined;
-    if (fn.type === 'FunctionDeclaration') id = fn.id ?? undefined;
-    else if ((fn.type === 'ObjectMethod' || fn.type === 'ClassMethod') && fn.key.type === 'Identifier') id = fn.key;
-    else id = model.index.functionNames.get(fn);
-    if (!id) continue;
-    if (LOGIN_NAME.test(id.name)) add(fn, 'login', id);
-    else if (LOGOUT_NAME.test(id.name)) add(fn, 'logout', id);
-  }
-  return out;
-}
-
-function requestName(fn: t.Function): string | undefined {
-  const p = fn.params[0];
-  return p?.type === 'Identifier' ? p.name : undefined;
-}
-
-/** passport >= 0.6 regenerates on login and logout; undefined when the version is not known. */
-function passportRegenerates(model: FileModel): boolean | undefined {
-  const v = model.dependencyVersion('passport');
-  if (!v) return undefined;
-  return v[0] > 0 || v[1] >= 6;
-}
-
-function callsPassport(fn: t.Function, req: string, methods: string[]): boolean {
-  return containsCall(fn.body, (c) => { const chain = memberChain(c.callee); return chain?.length === 2 && chain[0] === req && methods.includes(chain[1]); });
+function callsPassport(fn: t.Function, req: string, methods: string[]): t.CallExpression | undefined {
+  return findNode(fn.body, (c) => {
+    if (c.type !== 'CallExpression' && c.type !== 'OptionalCallExpression') return false;
+    const chain = memberChain((c as t.CallExpression).callee);
+    return chain?.length === 2 && chain[0] === req && methods.includes(chain[1]);
+  }) as t.CallExpression | undefined;
 }
 
 const AUTH_KEY = /user|account|auth|logged|login|uid|role|email|admin|profile|member|identity|principal|passport|token/i;
 
+const REGENERATE = new Set(['regenerate', 'regenerateSession']);
+
 const sessionFixation: Rule = {
   id: 'session-fixation',
   defaultLevel: 'warning',
-  description: 'A login handler writes to req.session without regenerating the session first.',
+  description: 'A login handler stores the user in a server-side session without regenerating the session first.',
   check({ model, report }: RuleContext) {
-    if (model.usesModule('cookie-session') && !model.usesModule('express-session')) return;
-    const deps = model.environment.dependencies;
-    if (deps && deps['cookie-session'] && !deps['express-session'] && !deps['@fastify/session']) return;
-    for (const { fn, kind } of handlers(model)) {
+    // Sealed cookies (cookie-session, iron-session, koa-session without a store, ...) carry no id to plant.
+    if (sessionStorage(model) === 'sealed') return;
+    const { handlers, passportLogins } = fileHandlers(model);
+    const regenerates = passportRegenerates(model);
+    const oldPassport = 'passport before 0.6 keeps the session id when it logs the user in, so an attacker who planted a session id before login shares the logged-in session; upgrade passport or regenerate the session first.';
+    if (regenerates === false) for (const call of passportLogins) report(call, oldPassport);
+    for (const { fn, kind } of handlers) {
       const req = requestName(fn);
       if (kind !== 'login' || !req) continue;
-      if (callsPassport(fn, req, ['login', 'logIn']) && passportRegenerates(model) !== false) continue;
+      const login = callsPassport(fn, req, ['login', 'logIn']);
+      if (login) {
+        // passport >= 0.6 regenerates in req.login(); an unknown version is given the benefit of the doubt.
+        if (regenerates === false && !insideRegenerate(model, login, fn)) report(login, oldPassport);
+        continue;
+      }
       const write = firstAuthWrite(model, fn, req);
       if (!write) continue;
       const message = 'The login handler stores the user in the existing session without regenerate(), so an attacker who planted a session id before login shares the logged-in session.';
@@ -103,6 +53,10 @@ function firstAuthWrite(model: FileModel, fn: t.Function, req: string): t.Node |
     let target: t.Node | undefined;
     if (node.type === 'AssignmentExpression') target = node.left;
     else if (node.type === 'CallExpression' && isChain(node.callee, 'Object', 'assign')) target = node.arguments[0];
+    else if (node.type === 'CallExpression' && memberName(node.callee) === 'set' && node.arguments[0]?.type === 'StringLiteral' && AUTH_KEY.test(node.arguments[0].value)) {
+      // `request.session.set('user', user)` (@fastify/session)
+      target = (node.callee as t.MemberExpression).object;
+    }
     if (!target) return false;
     const chain = memberChain(target);
     if (!chain || chain[0] !== req || chain[1] !== 'session') return false;
@@ -114,10 +68,10 @@ function firstAuthWrite(model: FileModel, fn: t.Function, req: string): t.Node |
 /** True when `node` sits in a callback of `*.session.regenerate(...)` (or after an awaited regenerate). */
 function insideRegenerate(model: FileModel, node: t.Node, fn: t.Function): boolean {
   for (let p = model.index.parents.get(node); p && p !== fn; p = model.index.parents.get(p)) {
-    if (p.type === 'CallExpression' && memberName(p.callee) === 'regenerate') return true;
+    if (p.type === 'CallExpression' && REGENERATE.has(memberName(p.callee) ?? '')) return true;
   }
   // `await req.session.regenerate()` / a promisified regenerate earlier in the handler.
-  return containsCall(fn.body, (c) => memberName(c.callee) === 'regenerate' && (c.end ?? 0) <= (node.start ?? 0));
+  return containsCall(fn.body, (c) => REGENERATE.has(memberName(c.callee) ?? '') && (c.end ?? 0) <= (node.start ?? 0));
 }
 
 /** Wraps the statements from the first write (in `stmt`) to the end of the handler body in `regenerate(...)`. */
@@ -142,23 +96,69 @@ const regenerateFix: FixBuilder<{ fn: t.Function; req: string; stmt: t.Node }> =
   return [fix('Regenerate the session before storing the user', [{ start, end, text }], { safe: false, preferred: false })];
 };
 
+/** Whether the handler ends the session the way its library does. */
+function endsSession(model: FileModel, fn: t.Function, req: string, passportOk: boolean): boolean {
+  if (containsCall(fn.body, (c) => ENDS.has(memberName(c.callee) ?? ''))) return true;
+  if (findNode(fn.body, (n) => n.type === 'AssignmentExpression' && memberName(n.left) === 'session' && isEmptyValue(n.right)) !== undefined) return true;
+  // `req.session.destroy` handed over as a callback.
+  if (findNode(fn.body, (n) => n.type === 'MemberExpression' && (memberName(n) === 'destroy' || memberName(n) === 'regenerate') && memberName(n.object) === 'session') !== undefined) return true;
+  if (passportOk && callsPassport(fn, req, ['logout', 'logOut'])) return true;
+  // Sealed cookies have no server-side session to destroy: clearing the user is the logout (iron-session also
+  // needs save() to write the cookie).
+  if (sessionStorage(model) === 'sealed' && clearsUser(fn)) return !usesIronSession(model) || containsCall(fn.body, (c) => memberName(c.callee) === 'save');
+  return false;
+}
+
+const ENDS = new Set(['destroy', 'regenerate', 'regenerateSession', 'delete']);
+
+function isEmptyValue(node: t.Node): boolean {
+  return node.type === 'NullLiteral' || (node.type === 'Identifier' && node.name === 'undefined') || (node.type === 'UnaryExpression' && node.operator === 'void');
+}
+
+/** `delete session.user`, `req.session.user = undefined`, `session.isLoggedIn = false`. */
+function clearsUser(fn: t.Function): boolean {
+  return findNode(fn.body, (n) => {
+    let target: t.Node | undefined;
+    if (n.type === 'UnaryExpression' && n.operator === 'delete') target = n.argument;
+    else if (n.type === 'AssignmentExpression' && n.operator === '=' && (isEmptyValue(n.right) || (n.right.type === 'BooleanLiteral' && !n.right.value)
+      || (n.right.type === 'StringLiteral' && n.right.value === '') || (n.right.type === 'ObjectExpression' && n.right.properties.length === 0))) target = n.left;
+    const chain = target ? memberChain(target) : undefined;
+    if (!chain || chain.length < 2) return false;
+    const at = chain.indexOf('session');
+    return at >= 0 && at < chain.length - 1 && AUTH_KEY.test(chain.slice(at + 1).join('.'));
+  }) !== undefined;
+}
+
+function mentionsSession(fn: t.Function): boolean {
+  return findNode(fn.body, (n) => (n.type === 'MemberExpression' && memberName(n) === 'session') || (n.type === 'Identifier' && n.name === 'session')) !== undefined;
+}
+
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/\/+$/, '').toLowerCase();
+  return norm(a) === norm(b);
+}
+
 const logoutWithoutDestroy: Rule = {
   id: 'logout-without-destroy',
   defaultLevel: 'warning',
   description: 'A logout handler neither destroys nor regenerates the session.',
   check({ model, report }: RuleContext) {
-    const sessionsHere = model.usesModule('express-session', 'cookie-session', '@fastify/session', 'fastify-session', 'koa-session', 'iron-session');
-    for (const { fn, kind, anchor } of handlers(model)) {
-      const req = requestName(fn);
-      if (kind !== 'logout' || !req) continue;
-      const mentionsSession = findNode(fn.body, (n) => (n.type === 'MemberExpression' && memberName(n) === 'session') || (n.type === 'Identifier' && n.name === 'session')) !== undefined;
-      if (!sessionsHere && !mentionsSession) continue;
-      const ends = containsCall(fn.body, (c) => ['destroy', 'regenerate', 'delete'].includes(memberName(c.callee) ?? ''))
-        || findNode(fn.body, (n) => n.type === 'AssignmentExpression' && memberName(n.left) === 'session' && (n.right.type === 'NullLiteral' || (n.right.type === 'Identifier' && n.right.name === 'undefined'))) !== undefined
-        || findNode(fn.body, (n) => n.type === 'MemberExpression' && (memberName(n) === 'destroy' || memberName(n) === 'regenerate') && memberName(n.object) === 'session') !== undefined;
+    const logouts: { h: Handler; req: string; ends: boolean }[] = [];
+    const passportOk = passportRegenerates(model) !== false;
+    for (const h of fileHandlers(model).handlers) {
+      const req = requestName(h.fn);
+      if (h.kind === 'logout' && req) logouts.push({ h, req, ends: endsSession(model, h.fn, req, passportOk) });
+    }
+    if (logouts.length === 0) return;
+    const sessionsHere = model.usesModule('express-session', 'cookie-session', '@fastify/session', 'fastify-session', 'koa-session', 'iron-session', '@fastify/secure-session');
+    for (const { h, req, ends } of logouts) {
       if (ends) continue;
-      if (callsPassport(fn, req, ['logout', 'logOut']) && passportRegenerates(model) !== false) continue;
-      report(anchor, 'The logout handler leaves the session alive, so a stolen or shared session id stays logged in; call req.session.destroy() or regenerate().');
+      const touches = mentionsSession(h.fn) || callsPassport(h.fn, req, ['logout', 'logOut']) !== undefined;
+      if (!sessionsHere && !touches) continue;
+      // `GET /logout` that only shows a confirmation page, next to the handler of the same path that logs out.
+      const route = h.route;
+      if (route?.method === 'get' && !touches && logouts.some((o) => o.ends && o.h.route && o.h.route.method !== 'get' && samePath(o.h.route.path, route.path))) continue;
+      report(h.anchor, 'The logout handler leaves the session alive, so a stolen or shared session id stays logged in; call req.session.destroy() or regenerate().');
     }
   },
 };

@@ -1,0 +1,88 @@
+// What the session libraries do, as far as the handler rules care: whether a session has a server-side id
+// (that an attacker could plant before login) or is a sealed cookie, and whether passport regenerates the
+// session on login and logout.
+import type { FileModel } from './model';
+
+/** Packages whose installed version (node_modules/<name>/package.json) the adapters look up for the rules. */
+export const INSTALLED_PACKAGES: readonly string[] = ['passport'];
+
+/**
+ * Libraries that keep the session in a store under an id carried by the cookie. koa-session is one only with an
+ * external `store` (see `sessionStorage`).
+ */
+const SERVER_SIDE_MODULES = ['express-session', '@fastify/session', 'fastify-session', 'koa-generic-session', 'koa-session-minimal', '@hapi/yar', 'hapi-server-session'];
+
+/** Libraries that keep the whole session in a signed or encrypted cookie: no id to fix. */
+const SEALED_MODULES = [
+  'cookie-session', 'client-sessions', 'iron-session', 'iron-session/edge', 'iron-session/express', 'iron-session/next', 'next-iron-session',
+  '@fastify/secure-session', 'fastify-secure-session', 'next-auth', 'next-auth/next', 'next-auth/react', '@auth/core', '@auth/express', '@auth/sveltekit',
+];
+
+/** Stores for koa-session (`store` option) among a project's dependencies. */
+const KOA_STORE_DEP = /^(koa-redis|koa-session-.+|koa-.+-store|@.+\/koa-session-store)$/;
+
+export type SessionStorage = 'server' | 'sealed' | 'unknown';
+
+const storageCache = new WeakMap<FileModel, SessionStorage>();
+
+/**
+ * How the sessions of this file's app are kept: from the session setup in the file (sites), else from the session
+ * libraries the file imports, else from the project's dependencies. A mix counts as server-side.
+ */
+export function sessionStorage(model: FileModel): SessionStorage {
+  const cached = storageCache.get(model);
+  if (cached) return cached;
+  const found = findStorage(model);
+  storageCache.set(model, found);
+  return found;
+}
+
+function findStorage(model: FileModel): SessionStorage {
+  let server = false;
+  let sealed = false;
+  let koaUnseen = false;
+  for (const site of model.sites) {
+    if (site.library === 'express-session' || site.library === 'fastify-session') server = true;
+    else if (site.library === 'koa-session') {
+      const store = site.options?.value('store');
+      if (store && store.k !== 'undef' && store.k !== 'null') server = true;
+      else if (site.options?.complete) sealed = true;
+      else koaUnseen = true; // options not visible here: the dependencies decide
+    } else sealed = true;
+  }
+  if (server) return 'server';
+  if (sealed && !koaUnseen) return 'sealed';
+  for (const m of SERVER_SIDE_MODULES) if (model.bindings.modules.has(m)) return 'server';
+  const deps = model.environment.dependencies ?? {};
+  const names = Object.keys(deps);
+  const koaStore = !!deps['koa-session'] && names.some((d) => KOA_STORE_DEP.test(d));
+  if (koaUnseen || model.bindings.modules.has('koa-session')) {
+    if (koaStore) return 'server';
+    sealed = true;
+  }
+  for (const m of SEALED_MODULES) if (model.bindings.modules.has(m)) sealed = true;
+  if (sealed) return 'sealed';
+  if (names.some((d) => SERVER_SIDE_MODULES.includes(d)) || koaStore) return 'server';
+  if (deps['koa-session'] || names.some((d) => SEALED_MODULES.includes(d))) return 'sealed';
+  return 'unknown';
+}
+
+/** Whether the file's sessions are iron-session's (logout is clearing the data and `save()`, or `destroy()`). */
+export function usesIronSession(model: FileModel): boolean {
+  if (model.sites.some((s) => s.library === 'iron-session')) return true;
+  for (const m of model.bindings.modules) if (m === 'iron-session' || m.startsWith('iron-session/') || m === 'next-iron-session') return true;
+  if (model.sites.length > 0) return false;
+  const deps = model.environment.dependencies;
+  return !!deps && (!!deps['iron-session'] || !!deps['next-iron-session']) && sessionStorage(model) === 'sealed';
+}
+
+/**
+ * passport >= 0.6 regenerates the session in `req.login()` and `req.logout()`; older versions keep the session
+ * (and its id). Read from the installed version when known, else the lowest version the declared range allows;
+ * undefined when the project does not say.
+ */
+export function passportRegenerates(model: FileModel): boolean | undefined {
+  const v = model.dependencyVersion('passport');
+  if (!v) return undefined;
+  return v[0] > 0 || v[1] >= 6;
+}
