@@ -1,9 +1,9 @@
 // Finds where session libraries are configured and where cookies are set, in one file.
 import type * as t from '@babel/types';
 import { isDefaultExport, isNamedExport } from './bindings';
-import { memberChain, memberName, unwrap } from './ast';
+import { isFunctionNode, memberChain, memberName, propertyName, unwrap } from './ast';
 import type { FileModel } from './model';
-import { Evaluator, ObjectInfo, Value, knownString } from './values';
+import { Evaluator, ObjectInfo, Value, knownString, leaves } from './values';
 
 export type Library = 'express-session' | 'cookie-session' | 'fastify-session' | 'secure-session' | 'koa-session' | 'iron-session';
 
@@ -147,7 +147,16 @@ export function isSensitiveCookieName(name: string): boolean {
 
 const HEADER_METHODS = ['setHeader', 'header', 'set', 'append', 'appendHeader', 'setHeaders'];
 const COOKIE_METHODS = new Set(['cookie', 'setCookie', 'set', ...HEADER_METHODS]);
+/** Names apps give the response (or the Koa context): `res`, `reply`, `ctx`, `response`, `httpRes`, `nextResponse`. */
+const RESPONSE_NAME = /^(_?(res|resp|response|reply|rep|ctx|context)|.*(Res|Resp|Response|Reply))$/;
+const REQUEST_NAME = /^_?(req|request|ctx|context|event|r)$/i;
 
+/**
+ * Cookies set on a response: `res.cookie(name, value, options)`, `reply.setCookie(...)`, `ctx.cookies.set(...)`,
+ * `cookies().set(...)`, and Set-Cookie headers. Left out: cookies being cleared (expired, `maxAge: 0`, an empty or
+ * `loggedout` value), values that are no credential (`'1'`, `true`, a short word) and calls on objects that are
+ * not a response (a mock object literal, a client cookie jar).
+ */
 export function findCookieCalls(model: FileModel): CookieCall[] {
   const { index, evaluator } = model;
   const out: CookieCall[] = [];
@@ -165,6 +174,11 @@ export function findCookieCalls(model: FileModel): CookieCall[] {
       const first = call.arguments[0];
       const name = first && first.type !== 'SpreadElement' && first.type !== 'ArgumentPlaceholder' ? knownString(evaluator.evaluate(first)) : undefined;
       if (name === undefined || !isSensitiveCookieName(name)) continue;
+      if (kind === 'cookies.set' ? !isCookieJar(model, object) : !isResponse(model, object)) continue;
+      const valueNode = call.arguments[1];
+      if (valueNode.type === 'SpreadElement' || valueNode.type === 'ArgumentPlaceholder') continue;
+      const value = cookieValue(model, valueNode);
+      if (value === 'cleared' || value === 'plain') continue;
       const optionsNode = call.arguments[2];
       let options: ObjectInfo | undefined;
       let optionsUnknown = false;
@@ -172,19 +186,199 @@ export function findCookieCalls(model: FileModel): CookieCall[] {
         const v = evaluator.evaluate(optionsNode);
         if (v.k === 'obj') options = v.obj; else optionsUnknown = true;
       }
+      if (options && expiresNow(model, options)) continue;
       out.push({ kind, node: call, name, optionsNode, options, optionsUnknown, defaultHttpOnly: kind === 'cookies.set' && objectChain?.[0] === 'ctx' });
       continue;
     }
     if (HEADER_METHODS.includes(method) && call.arguments.length >= 2) {
       const headerName = call.arguments[0];
-      if (headerName.type === 'StringLiteral' && headerName.value.toLowerCase() === 'set-cookie') out.push(...headerCookies(model, call.arguments[1]));
+      if (headerName.type === 'StringLiteral' && headerName.value.toLowerCase() === 'set-cookie' && isResponse(model, object, true)) out.push(...headerCookies(model, call.arguments[1]));
     }
   }
   for (const prop of index.setCookieProperties) {
     const key = prop.key.type === 'StringLiteral' ? prop.key.value : prop.key.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
-    if (key?.toLowerCase() === 'set-cookie') out.push(...headerCookies(model, prop.value));
+    if (key?.toLowerCase() === 'set-cookie' && isResponseHeaders(model, prop)) out.push(...headerCookies(model, prop.value));
   }
   return out;
+}
+
+/** Goes down `res.status(200).cookie(...)` to `res`. */
+function receiverRoot(node: t.Node): t.Node {
+  let n = unwrap(node);
+  for (let i = 0; i < 20 && n.type === 'CallExpression'; i++) {
+    const callee = unwrap(n.callee);
+    if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') break;
+    n = unwrap(callee.object);
+  }
+  return n;
+}
+
+/** A response: `res`, `reply`, `ctx.res`, `this.response`, a response parameter of a handler; not a local object literal. */
+function isResponse(model: FileModel, node: t.Node, headers = false): boolean {
+  const root = receiverRoot(node);
+  const chain = memberChain(root);
+  if (!chain) return false;
+  const last = chain[chain.length - 1];
+  // `ctx.res`, `this.response`, `reply.raw`, `event.node.res`, `response.headers`
+  if (chain.length > 1) return chain.some((part) => RESPONSE_NAME.test(part)) || (headers && /^headers$/i.test(last));
+  if (root.type !== 'Identifier') return false;
+  const decl = model.evaluator.declaration(root.name, root);
+  if (decl?.init) {
+    const init = unwrap(decl.init);
+    // `const res = { cookie() {} }`, `const res = mockResponse()`: a stand-in, not a response.
+    if (init.type === 'ObjectExpression') return false;
+    if (headers && init.type === 'NewExpression' && memberChain(init.callee)?.join('.') === 'Headers') return true;
+  }
+  if (RESPONSE_NAME.test(root.name) || (headers && /^headers$/i.test(root.name))) return true;
+  return isHandlerResponseParam(model, root);
+}
+
+/** `(req, r) => r.cookie(...)`: the second parameter of a function whose first is the request. */
+function isHandlerResponseParam(model: FileModel, id: t.Identifier): boolean {
+  for (let p = model.index.parents.get(id); p; p = model.index.parents.get(p)) {
+    if (!isFunctionNode(p)) continue;
+    const at = p.params.findIndex((param) => param.type === 'Identifier' && param.name === id.name);
+    if (at < 0) continue;
+    const first = p.params[0];
+    return at >= 1 && first?.type === 'Identifier' && REQUEST_NAME.test(first.name);
+  }
+  return false;
+}
+
+/** `ctx.cookies`, `response.cookies`, `cookies()` (next/headers), `new Cookies(req, res)`; not a browser cookie library. */
+function isCookieJar(model: FileModel, node: t.Node): boolean {
+  const n = unwrap(node);
+  if (n.type === 'CallExpression') return true;
+  if (n.type !== 'Identifier') return true;
+  const init = model.evaluator.declaration(n.name, n)?.init;
+  if (!init) return !model.usesModule('js-cookie', 'universal-cookie', 'react-cookie');
+  const value = unwrap(init.type === 'AwaitExpression' ? init.argument : init);
+  if (value.type === 'ObjectExpression') return false;
+  const ref = value.type === 'NewExpression' || value.type === 'CallExpression' ? model.bindings.resolve(value.callee) : undefined;
+  return !ref || !['js-cookie', 'universal-cookie', 'react-cookie'].includes(ref.module);
+}
+
+/**
+ * An object literal of headers that reaches a response: an argument of `writeHead`/`set`/`new Headers`, or the
+ * `headers` of `new Response(...)`, `NextResponse.json(...)` or a returned `{ statusCode, headers }` (Lambda). Not
+ * a plain object a test compares against.
+ */
+function isResponseHeaders(model: FileModel, prop: t.ObjectProperty): boolean {
+  const parents = model.index.parents;
+  const obj = parents.get(prop);
+  if (obj?.type !== 'ObjectExpression') return false;
+  const holder = parents.get(obj);
+  if (holder?.type === 'CallExpression' && holder.arguments.includes(obj as t.Expression)) {
+    const method = memberName(holder.callee);
+    return method !== undefined && ['writeHead', 'writeHeader', 'set', 'header', 'headers', 'setHeaders', 'writeHeaders'].includes(method) && isResponse(model, (unwrap(holder.callee) as t.MemberExpression).object, true);
+  }
+  if (holder?.type === 'NewExpression') return memberChain(holder.callee)?.join('.') === 'Headers';
+  if (holder?.type !== 'ObjectProperty' || propertyName(holder.key, holder.computed)?.toLowerCase() !== 'headers') return false;
+  const init = parents.get(holder);
+  if (init?.type !== 'ObjectExpression') return false;
+  const user = parents.get(init);
+  if (user?.type === 'NewExpression' || user?.type === 'CallExpression') {
+    // `new Response(body, { headers })`, `NextResponse.json(data, { headers })`, `Response.redirect(url, { headers })`
+    const callee = memberChain(user.callee);
+    return callee !== undefined && /Response$/.test(callee[0]);
+  }
+  // `return { statusCode: 302, headers: { 'Set-Cookie': ... } }`
+  const returned = user?.type === 'ReturnStatement' || (user?.type === 'ArrowFunctionExpression' && user.body === init);
+  return returned && init.properties.some((p) => p.type === 'ObjectProperty' && /^(statusCode|status|body)$/.test(propertyName(p.key, p.computed) ?? ''));
+}
+
+/** A credential ('secret'), a value that is none ('plain': `1`, `true`, a short word), a cookie being cleared, or unknown. */
+type CookieValue = 'secret' | 'plain' | 'cleared' | 'unknown';
+
+const CLEARED_VALUE = /^(|deleted?|logged[-_ ]?out|logout|signed[-_ ]?out|expired|invalid|null|undefined|none|removed?|cleared?)$/i;
+/** Token- or id-like: at least 16 characters of a token alphabet (random ids, JWTs, base64, hex, uuids). */
+const TOKEN_LIKE = /^[\w.~+/=:-]{16,}$/;
+
+function cookieValue(model: FileModel, node: t.Node): CookieValue {
+  const v = model.evaluator.evaluate(node);
+  const all = leaves(v);
+  let secret = false;
+  let unknown = false;
+  let cleared = 0;
+  for (const leaf of all) {
+    switch (leaf.k) {
+      case 'null': case 'undef': cleared++; break;
+      case 'bool': case 'num': break;
+      case 'str':
+        if (CLEARED_VALUE.test(leaf.v.trim())) cleared++;
+        else if (TOKEN_LIKE.test(leaf.v)) secret = true;
+        break;
+      default:
+        if (!isPlainExpression(leaf.node)) unknown = true;
+    }
+  }
+  if (cleared === all.length) return 'cleared';
+  if (secret) return 'secret';
+  return unknown ? 'unknown' : 'plain';
+}
+
+/** Expressions whose value is no credential: comparisons, negations, dates and counters. */
+function isPlainExpression(node: t.Node): boolean {
+  const n = unwrap(node);
+  if (n.type === 'UnaryExpression') return n.operator === '!' || n.operator === 'typeof';
+  if (n.type === 'BinaryExpression') return ['===', '!==', '==', '!=', '<', '>', '<=', '>='].includes(n.operator);
+  if (n.type === 'NewExpression') return memberChain(n.callee)?.join('.') === 'Date';
+  if (n.type === 'CallExpression') {
+    const callee = memberChain(n.callee)?.join('.');
+    return callee === 'Date.now' || callee === 'Boolean' || callee === 'Number' || /\.(toISOString|toUTCString|getTime)$/.test(callee ?? '');
+  }
+  return false;
+}
+
+/** `maxAge: 0` (or less) or an `expires` in the past: the cookie is being deleted. */
+function expiresNow(model: FileModel, options: ObjectInfo): boolean {
+  const maxAge = options.value('maxAge') ?? options.value('max_age');
+  if (maxAge?.k === 'num' && maxAge.v <= 0) return true;
+  const expires = options.value('expires');
+  return !!expires && isPastDate(model, expires.node);
+}
+
+const EPOCH_YEARS = /\b(19[0-9]{2})\b/;
+
+function isPastDate(model: FileModel, node: t.Node): boolean {
+  const n = unwrap(node);
+  if (n.type === 'StringLiteral') return EPOCH_YEARS.test(n.value);
+  if (n.type === 'NumericLiteral') return n.value >= 0 && n.value < 1e11;
+  if (n.type === 'BinaryExpression' && n.operator === '-') return isNow(n.left);
+  if (n.type === 'NewExpression' && memberChain(n.callee)?.join('.') === 'Date') {
+    const arg = n.arguments[0];
+    if (!arg || arg.type === 'SpreadElement' || arg.type === 'ArgumentPlaceholder') return false;
+    const a = unwrap(arg);
+    if (a.type === 'BinaryExpression' && a.operator === '-' && isNow(a.left)) return true;
+    const v = model.evaluator.evaluate(a);
+    if (v.k === 'num') return v.v >= 0 && v.v < 1e11;
+    if (v.k === 'str') return EPOCH_YEARS.test(v.v);
+  }
+  if (n.type === 'CallExpression') {
+    // `new Date(0).toUTCString()`
+    const callee = unwrap(n.callee);
+    if (callee.type === 'MemberExpression' && /^(toUTCString|toGMTString|toISOString)$/.test(memberName(callee) ?? '')) return isPastDate(model, callee.object);
+  }
+  return false;
+}
+
+function isNow(node: t.Node): boolean {
+  const n = unwrap(node);
+  if (n.type === 'CallExpression') {
+    const callee = memberChain(n.callee)?.join('.');
+    if (callee === 'Date.now') return true;
+    const c = unwrap(n.callee);
+    return c.type === 'MemberExpression' && memberName(c) === 'getTime' && unwrap(c.object).type === 'NewExpression';
+  }
+  return false;
+}
+
+/** The attributes of a Set-Cookie text say it is being deleted: `Max-Age=0`, an `Expires` before 2000, no value. */
+function headerClears(text: string, value: string): boolean {
+  if (/;\s*max-age\s*=\s*(0|-\d+)\s*(;|$)/i.test(text)) return true;
+  const expires = /;\s*expires\s*=\s*([^;]*)/i.exec(text);
+  if (expires && EPOCH_YEARS.test(expires[1])) return true;
+  return CLEARED_VALUE.test(value.trim());
 }
 
 function headerCookies(model: FileModel, node: t.Node): CookieCall[] {
@@ -198,5 +392,10 @@ function headerCookies(model: FileModel, node: t.Node): CookieCall[] {
   if (eq <= 0) return [];
   const name = text.slice(0, eq).trim();
   if (name.includes('${}') || !isSensitiveCookieName(name)) return [];
+  const semi = text.indexOf(';', eq);
+  const value = text.slice(eq + 1, semi < 0 ? text.length : semi);
+  if (headerClears(text, value)) return [];
+  // A literal value must look like a token; an interpolated one may be anything.
+  if (!value.includes('${}') && !TOKEN_LIKE.test(value.trim())) return [];
   return [{ kind: 'header', node: n, name, text, defaultHttpOnly: false }];
 }
