@@ -67,3 +67,25 @@ export function cookieAnchor(site: SessionSite): t.Node {
   const prop = site.cookieKey ? site.options?.get(site.cookieKey)?.prop : undefined;
   return prop?.key ?? site.anchor;
 }
+
+/**
+ * A node-shaped range from the first to the last of `nodes` (in source order), for one finding that covers several
+ * offending elements of an option (`keys: ['key1', 'key2']`).
+ */
+export function spanOf(nodes: readonly t.Node[]): t.Node {
+  if (nodes.length === 1) return nodes[0];
+  let first = nodes[0];
+  let last = nodes[0];
+  for (const n of nodes) {
+    if ((n.start ?? 0) < (first.start ?? 0)) first = n;
+    if ((n.end ?? 0) > (last.end ?? 0)) last = n;
+  }
+  const loc = first.loc && last.loc ? { ...first.loc, start: first.loc.start, end: last.loc.end } : null;
+  return { type: 'Noop', start: first.start, end: last.end, loc } as t.Node;
+}
+
+/** `1`, `1 and 2`, `1, 2 and 4`: 1-based positions of elements in an option's list. */
+export function listPositions(positions: readonly number[]): string {
+  const words = positions.map(String);
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

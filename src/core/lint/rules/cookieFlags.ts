@@ -88,12 +88,14 @@ const sameSiteNoneInsecure: Rule = {
 const sameSiteNone: Rule = {
   id: 'cookie-samesite-none',
   defaultLevel: 'info',
-  description: "The session cookie is sent on cross-site requests (sameSite 'none').",
+  description: "The session cookie is always sent on cross-site requests (sameSite 'none' on every path).",
   check({ model, report }: RuleContext) {
     for (let si = 0, siteList = sitesWithCookie(model); si < siteList.length; si++) {
       const site = siteList[si];
       const sameSite = site.cookie.value('sameSite');
-      if (!sameSite || !leaves(sameSite).some(isNone) || noneWithoutSecure(model, site)) continue;
+      // A conditional 'none' (`prod ? 'none' : 'lax'`) is a deliberate cross-site deployment; a branch where it
+      // comes without secure is cookie-samesite-none-insecure's.
+      if (!sameSite || !leaves(sameSite).every(isNone) || noneWithoutSecure(model, site)) continue;
       report(sameSite.node, "sameSite 'none' sends the session cookie with cross-site requests, so CSRF protection must come from somewhere else.");
     }
   },

@@ -5,7 +5,7 @@ import { isDefaultExport } from '../bindings';
 import { isChain, memberChain } from '../ast';
 import { insertProperty, replaceNode } from '../edits';
 import type { FileModel } from '../model';
-import { FixBuilder, FixFile, Rule, RuleContext, fix } from '../rule';
+import { FixBuilder, FixFile, Rule, RuleContext, fix, listPositions, spanOf } from '../rule';
 import { LIBRARY_LABEL } from '../sites';
 import type { Library, SessionSite } from '../sites';
 import type { Fix, LintEnvironment } from '../types';
@@ -89,6 +89,20 @@ const moveToEnv: FixBuilder<t.Node> = ({ environment }: FixFile, node) => {
   return [other ? { ...f, otherFiles: other } : f];
 };
 
+/** Where a value sits in a list option, 1-based (`keys: [a, b]` -> b is 2); undefined outside a list. */
+function elementPosition(sink: SecretSink, node: t.Node): number | undefined {
+  if (sink.value.k !== 'arr') return undefined;
+  const i = sink.value.elements.findIndex((e) => e.node === node || ((e.node.start ?? -1) <= (node.start ?? 0) && (node.end ?? 0) <= (e.node.end ?? -1)));
+  return i < 0 ? undefined : i + 1;
+}
+
+/** "elements 1 and 2 of the keys option" or "the secret option". */
+function where(sink: SecretSink, nodes: t.Node[]): string {
+  const positions = nodes.map((n) => elementPosition(sink, n)).filter((p): p is number => p !== undefined);
+  if (positions.length === 0 || (sink.value.k === 'arr' && sink.value.elements.length === 1)) return optionName(sink.label);
+  return `${positions.length === 1 ? 'element' : 'elements'} ${listPositions(positions)} of ${optionName(sink.label)}`;
+}
+
 const hardcodedSecret: Rule = {
   id: 'hardcoded-secret',
   defaultLevel: 'error',
@@ -96,11 +110,13 @@ const hardcodedSecret: Rule = {
   check({ model, report }: RuleContext) {
     for (const sink of secretSinks(model)) {
       const parts = literalParts(sink.value);
+      if (parts.length === 0) continue;
       const single = parts.length === 1 && (sink.value.k === 'str' || (sink.value.k === 'arr' && sink.value.elements.length === 1));
-      for (const lit of parts) {
-        const message = `A literal string reaches ${optionName(sink.label)}, so anyone who can read the code can forge or decrypt sessions.`;
-        if (single) report(lit.node, message, moveToEnv, lit.node); else report(lit.node, message);
-      }
+      // One finding per option, covering every literal in it.
+      const nodes = parts.map((p) => p.node);
+      const what = parts.length === 1 ? 'A literal string reaches' : `${parts.length} literal strings reach`;
+      const message = `${what} ${where(sink, nodes)}, so anyone who can read the code can forge or decrypt sessions.`;
+      if (single) report(parts[0].node, message, moveToEnv, parts[0].node); else report(spanOf(nodes), message);
     }
   },
 };
@@ -132,13 +148,16 @@ const hardcodedSecretFallback: Rule = {
   check({ model, report }: RuleContext) {
     for (const sink of secretSinks(model)) {
       const values = sink.value.k === 'arr' ? sink.value.elements : [sink.value];
+      const found: { value: Value; keep?: t.Node }[] = [];
       for (const value of values) {
         const parts = fallbackParts(value);
-        if (!parts) continue;
-        const keep = parts.keep;
-        const message = `${capital(optionName(sink.label))} falls back to a literal, so a deployment that forgets the variable silently runs with a public secret.`;
-        if (keep) report(value.node, message, removeFallback, { node: value.node, keep }); else report(value.node, message);
+        if (parts) found.push({ value, keep: parts.keep });
       }
+      if (found.length === 0) continue;
+      const nodes = found.map((f) => f.value.node);
+      const message = `${capital(where(sink, nodes))} ${found.length === 1 ? 'falls' : 'fall'} back to a literal, so a deployment that forgets the variable silently runs with a public secret.`;
+      const only = found.length === 1 ? found[0] : undefined;
+      if (only?.keep) report(only.value.node, message, removeFallback, { node: only.value.node, keep: only.keep }); else report(spanOf(nodes), message);
     }
   },
 };
@@ -161,11 +180,16 @@ const weakSecret: Rule = {
   check({ model, report }: RuleContext) {
     for (const sink of secretSinks(model)) {
       const values = sink.value.k === 'arr' ? sink.value.elements : sink.value.k === 'obj' ? [...sink.value.obj.props.values()].map((p) => p.value) : [sink.value];
-      for (const lit of values.flatMap(leaves)) {
-        if (lit.k !== 'str' || !isWeakSecret(lit.v)) continue;
-        const why = PLACEHOLDERS.has(lit.v.trim().toLowerCase()) ? 'a well-known placeholder' : `only ${lit.v.length} characters long`;
-        report(lit.node, `${capital(optionName(sink.label))} is ${why}, so it can be guessed; use at least 32 random characters.`);
-      }
+      const weak = values.flatMap(leaves).filter((lit): lit is Value & { k: 'str' } => lit.k === 'str' && isWeakSecret(lit.v));
+      if (weak.length === 0) continue;
+      // One finding per option, naming each weak element and why.
+      const whys = [...new Set(weak.map((lit) => (PLACEHOLDERS.has(lit.v.trim().toLowerCase()) ? 'a well-known placeholder' : `only ${lit.v.length} character${lit.v.length === 1 ? '' : 's'} long`)))];
+      const nodes = weak.map((lit) => lit.node);
+      const subject = capital(where(sink, nodes));
+      const message = weak.length === 1
+        ? `${subject} is ${whys[0]}, so it can be guessed; use at least 32 random characters.`
+        : `${subject} are weak (${whys.join(', ')}), so they can be guessed; use at least 32 random characters each.`;
+      report(spanOf(nodes), message);
     }
   },
 };
