@@ -267,8 +267,18 @@ async function secureSessionCookie(secret, extraOptions = {}) {
   add('authjs', 'secure-prefix', `__Secure-authjs.session-token=${secure.value}`, [S.long[0]], NOW, { verified: true, secretIndex: 0, payload: secure.payload });
   add('authjs', 'bare-value-default-name', secure.value, [S.long[0]], NOW, { verified: true, secretIndex: 0 },
     { note: 'no name given: the default cookie names are tried as the HKDF salt' });
-  add('authjs', 'wrong-name', `other-name=${secure.value}`, [S.long[0]], NOW, { verified: true },
-    { note: 'the given name fails; the default names are still tried, so it decrypts under __Secure-authjs.session-token' });
+  add('authjs', 'wrong-name', `other-name=${secure.value}`, [S.long[0]], NOW, { verified: false, warningOrError: 'made for __Secure-authjs.session-token' },
+    { note: 'the given name is the HKDF salt and fails; it decrypts under __Secure-authjs.session-token, which Auth.js would not use for other-name: not verified, and the error names the cookie it was made for' });
+  const plain = await make([S.long[0]]);
+  add('authjs', 'made-for-other-name', `__Secure-authjs.session-token=${plain.value}`, [S.long[0]], NOW,
+    { verified: false, secretIndex: null, payload: plain.payload, warningOrError: 'made for authjs.session-token; Auth.js rejects it under __Secure-authjs.session-token' },
+    { note: 'made for authjs.session-token, pasted as __Secure-authjs.session-token: Auth.js derives another key and rejects it' });
+  const legacy = await make([S.long[0]], 3600, 'next-auth.session-token');
+  add('authjs', 'made-for-next-auth-name', `authjs.session-token=${legacy.value}`, [S.long[0]], NOW,
+    { verified: false, warningOrError: 'made for next-auth.session-token' },
+    { note: 'an Auth.js token whose salt is the next-auth cookie name (a migrated app), pasted under the Auth.js name' });
+  add('authjs', 'custom-name', `app-session=${(await make([S.long[0]], 3600, 'app-session')).value}`, [S.long[0]], NOW,
+    { verified: true, secretIndex: 0 }, { note: 'an app that names its cookie itself: the given name is the salt' });
   // Chunking as Auth.js's SessionStore does it: values past 3936 characters are split into `<name>.<i>` cookies.
   const big = await make([S.long[0]], 3600, 'authjs.session-token', { sub: 'user-1', blob: 'x'.repeat(5000) });
   const size = 3936;
@@ -310,6 +320,29 @@ for item in req:
     out.append(s.dumps(item["data"]))
 print(json.dumps(out))
 `;
+// Flask's TaggedJSONSerializer tags: tuple, UUID, bytes (text and binary), Markup, datetime, and a dict whose only
+// key is a tag (TagDict escapes it as {" di": {key + "__": value}}).
+const FLASK_TAGGED = String.raw`
+import json, sys, uuid, datetime
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from markupsafe import Markup
+req = json.load(sys.stdin)
+app = Flask("v"); app.secret_key = req["secret"]
+s = SecureCookieSessionInterface().get_signing_serializer(app)
+data = {
+    "cart": ("a", ("b", 2)),
+    "token": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "raw": b"bytes\x00\xff",
+    "note": b"hello",
+    "html": Markup("<b>hi</b>"),
+    "seen": datetime.datetime(2026, 11, 30, 12, 0, 0, tzinfo=datetime.timezone.utc),
+    "escaped": {" t": [1, 2]},
+    "escaped_di": {" di": "x"},
+    "plain": {"a__": 1, " t": 3},
+}
+print(json.dumps([s.dumps(data)]))
+`;
 const DJANGO = String.raw`
 import json, sys
 from django.conf import settings
@@ -345,6 +378,15 @@ puts JSON.generate(out)
     const make = async (s) => ({ name: 'session', value: s[0] === S.flask[0] ? v : r, payload: data });
     await standardCases('flask', S.flask, make);
     add('flask', 'compressed', `session=${compressed}`, [S.flask[0]], NOW, { verified: true, secretIndex: 0, payload: { big: 'y'.repeat(200) } });
+  }
+  const tagged = tool('/usr/bin/python3', ['-c', FLASK_TAGGED], { secret: S.flask[0] });
+  if (tagged) {
+    add('flask', 'tagged', `session=${tagged[0]}`, [S.flask[0]], NOW, {
+      verified: true, secretIndex: 0, payload: {
+        cart: ['a', ['b', 2]], token: '12345678-1234-5678-1234-567812345678', raw: 'base64:Ynl0ZXMA/w==', note: 'hello',
+        html: '<b>hi</b>', seen: '2026-11-30T12:00:00.000Z', escaped: { ' t': [1, 2] }, escaped_di: { ' di': 'x' }, plain: { a__: 1, ' t': 3 },
+      },
+    }, { note: 'TaggedJSONSerializer tags restored as Flask loads them: tuples, UUID, bytes, Markup, datetime, escaped dict keys ( di)' });
   }
   const djangoData = { _auth_user_id: '7', _auth_user_backend: 'django.contrib.auth.backends.ModelBackend' };
   const django = tool('/usr/bin/python3', ['-c', DJANGO], [

@@ -40,25 +40,74 @@ async function tryDecrypt(token: string, key: Uint8Array): Promise<Record<string
   }
 }
 
-async function decodeJwe(cookie: InputCookie, ctx: DecodeContext, keys: (secret: Uint8Array, name: string, enc: string) => Uint8Array, names: string[], what: string): Promise<FormatOutcome> {
-  const header = jweHeader(cookie.value);
-  if (!header) return broken(`not a ${what} token: expected a 5-part compact JWE with "alg":"dir" (truncated?)`);
-  const enc = String(header.enc);
-  const chunkNote = cookie.chunks ? [`Reassembled from ${cookie.chunks} chunk cookies.`] : [];
-  const base = { notes: [`JWE ${enc}, alg dir.`, ...chunkNote] };
-  const tried = cookie.name !== null ? [cookie.name, ...names.filter((n) => n !== cookie.name)] : names;
+/** Every cookie name Auth.js and next-auth use by default: the HKDF salts worth trying when the given name fails. */
+export const KNOWN_SESSION_COOKIE_NAMES = [...AUTHJS_NAMES, ...NEXTAUTH_NAMES];
+
+type KeyFor = (secret: Uint8Array, name: string, enc: string) => Uint8Array;
+
+/**
+ * Decrypts with each secret under the key for `name`; the first payload (or 'not-json') with the secret's index.
+ */
+async function decryptUnder(value: string, ctx: DecodeContext, keys: KeyFor, name: string, enc: string): Promise<{ payload: Record<string, unknown> | 'not-json'; index: number } | null> {
   for (const secret of ctx.secrets) {
-    for (const name of tried) {
-      const payload = await tryDecrypt(cookie.value, keys(secret.bytes, name, enc));
-      if (payload === null) continue;
-      if (payload === 'not-json') return broken('decrypted, but the plaintext is not a JSON object', { verified: false, secretIndex: secret.index });
-      const notes = [...base.notes];
-      if (name !== cookie.name && what === 'Auth.js') notes.push(`Decrypted with the key for the cookie name "${name}" (the name is the HKDF salt).`);
-      const { expiresAt, warnings } = claimTimes(payload, ctx.nowMs);
-      return outcome({ verified: true, secretIndex: secret.index, payload, expiresAt, warnings, notes, sid: typeof payload.sid === 'string' ? payload.sid : null });
-      }
+    const payload = await tryDecrypt(value, keys(secret.bytes, name, enc));
+    if (payload !== null) return { payload, index: secret.index };
   }
-  return noMatch(ctx, `encrypted ${what} token (the key depends on the secret${what === 'Auth.js' ? ' and the cookie name' : ''})`, { notes: [...base.notes, 'Encrypted: the claims need the secret.'] });
+  return null;
+}
+
+/**
+ * Auth.js derives the key from the secret AND the cookie name (the HKDF salt), so a token verifies only
+ * under the name it was pasted with: one that decrypts only under another known name's salt is the
+ * token of that other cookie, which Auth.js rejects under this name. Its claims are still shown. Without
+ * a name (a bare value) the known names are tried and the one that worked is named.
+ */
+async function decodeAuthjs(cookie: InputCookie, ctx: DecodeContext): Promise<FormatOutcome> {
+  const header = jweHeader(cookie.value);
+  if (!header) return broken('not an Auth.js token: expected a 5-part compact JWE with "alg":"dir" (truncated?)');
+  const enc = String(header.enc);
+  const notes = [`JWE ${enc}, alg dir.`, ...(cookie.chunks ? [`Reassembled from ${cookie.chunks} chunk cookies.`] : [])];
+  const given = cookie.name;
+  if (given !== null) {
+    const hit = await decryptUnder(cookie.value, ctx, authjsKey, given, enc);
+    if (hit) return decrypted(hit, ctx, notes, `Decrypted with the key for the cookie name "${given}" (the name is the HKDF salt).`);
+  }
+  for (const name of KNOWN_SESSION_COOKIE_NAMES.filter((n) => n !== given)) {
+    const hit = await decryptUnder(cookie.value, ctx, authjsKey, name, enc);
+    if (!hit) continue;
+    if (given === null) return decrypted(hit, ctx, notes, `No cookie name was given: it decrypts under "${name}", the name it was made for (the name is the HKDF salt).`);
+    const secret = ctx.secrets.find((s) => s.index === hit.index);
+    const reason = `made for ${name}; Auth.js rejects it under ${given} (the cookie name is the key's HKDF salt)`;
+    if (hit.payload === 'not-json') return broken(reason, { notes });
+    const { expiresAt } = claimTimes(hit.payload, ctx.nowMs);
+    return outcome({
+      verified: false, payload: hit.payload, expiresAt, error: reason,
+      notes: [...notes, `It decrypts with ${secret?.label ?? 'a secret given'} under the cookie name "${name}": paste it as ${name}=… if that is the cookie the browser sent.`],
+      sid: typeof hit.payload.sid === 'string' ? hit.payload.sid : null,
+    });
+  }
+  return noMatch(ctx, 'encrypted Auth.js token (the key depends on the secret and the cookie name)', { notes: [...notes, 'Encrypted: the claims need the secret.'] });
+}
+
+function decrypted(hit: { payload: Record<string, unknown> | 'not-json'; index: number }, ctx: DecodeContext, notes: string[], how: string): FormatOutcome {
+  if (hit.payload === 'not-json') return broken('decrypted, but the plaintext is not a JSON object', { verified: false, secretIndex: hit.index });
+  const { expiresAt, warnings } = claimTimes(hit.payload, ctx.nowMs);
+  return outcome({ verified: true, secretIndex: hit.index, payload: hit.payload, expiresAt, warnings, notes: [...notes, how], sid: typeof hit.payload.sid === 'string' ? hit.payload.sid : null });
+}
+
+/** next-auth v4: the key does not depend on the cookie name (HKDF salt ""). */
+async function decodeNextAuth(cookie: InputCookie, ctx: DecodeContext): Promise<FormatOutcome> {
+  const header = jweHeader(cookie.value);
+  if (!header) return broken('not a next-auth token: expected a 5-part compact JWE with "alg":"dir" (truncated?)');
+  const enc = String(header.enc);
+  const notes = [`JWE ${enc}, alg dir.`, ...(cookie.chunks ? [`Reassembled from ${cookie.chunks} chunk cookies.`] : [])];
+  const hit = await decryptUnder(cookie.value, ctx, (secret) => nextAuthKey(secret), '', enc);
+  if (hit) {
+    if (hit.payload === 'not-json') return broken('decrypted, but the plaintext is not a JSON object', { verified: false, secretIndex: hit.index });
+    const { expiresAt, warnings } = claimTimes(hit.payload, ctx.nowMs);
+    return outcome({ verified: true, secretIndex: hit.index, payload: hit.payload, expiresAt, warnings, notes, sid: typeof hit.payload.sid === 'string' ? hit.payload.sid : null });
+  }
+  return noMatch(ctx, 'encrypted next-auth token (the key depends on the secret)', { notes: [...notes, 'Encrypted: the claims need the secret.'] });
 }
 
 export const authjs: CookieFormat = {
@@ -69,7 +118,7 @@ export const authjs: CookieFormat = {
     const header = jweHeader(c.value);
     return header !== null && (header.enc === 'A256CBC-HS512' || (c.name !== null && c.name.includes('authjs')));
   },
-  decode: (cookie, ctx) => decodeJwe(cookie, ctx, authjsKey, AUTHJS_NAMES, 'Auth.js'),
+  decode: decodeAuthjs,
 };
 
 export const nextAuth: CookieFormat = {
@@ -77,5 +126,5 @@ export const nextAuth: CookieFormat = {
   library: 'next-auth v4',
   defaultNames: NEXTAUTH_NAMES,
   sniff: (c) => jweHeader(c.value) !== null,
-  decode: (cookie, ctx) => decodeJwe(cookie, ctx, (secret) => nextAuthKey(secret), ['next-auth.session-token'], 'next-auth'),
+  decode: decodeNextAuth,
 };
