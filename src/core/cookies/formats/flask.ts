@@ -1,7 +1,7 @@
 // Flask sessions (itsdangerous 2 URLSafeTimedSerializer): `[.]payload.timestamp.signature`, base64url parts,
 // a leading "." when the payload is zlib-compressed; key = HMAC-SHA1(SECRET_KEY, "cookie-session").
 import { createHmac } from 'node:crypto';
-import { dateFromMs, fromBase64Url, inflate, isObject, safeEqual, tryJson, utf8 } from '../encoding';
+import { dateFromMs, fromBase64, fromBase64Url, inflate, isObject, safeEqual, tryJson, utf8 } from '../encoding';
 import { broken, noMatch, outcome, type CookieFormat } from '../types';
 
 const SALT = 'cookie-session';
@@ -15,31 +15,62 @@ export function flaskSignature(signedText: string, secret: Uint8Array): string {
   return createHmac('sha1', key).update(signedText).digest('base64url');
 }
 
-/** Drops trailing "=" padding in linear time (`/=+$/` backtracks quadratically on a long run of "="). */
-function trimPadding(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
-  return text.slice(0, end);
-}
+/** The tags of Flask's TaggedJSONSerializer (flask/json/tag.py): a one-key object whose key is one of these. */
+const FLASK_TAGS = new Set([' di', ' t', ' u', ' b', ' m', ' d']);
 
-/** Undoes Flask's TaggedJSONSerializer tags (tuples, bytes, markup, UUIDs, dates) for display. */
+/**
+ * Undoes Flask's TaggedJSONSerializer as its `loads` does (an object hook, innermost objects first), for
+ * display in JSON: ` t` tuple → array; ` u` UUID → its canonical text; ` b` bytes → the UTF-8 text, or
+ * `base64:<data>` when not text; ` m` Markup → its text; ` d` HTTP date → ISO 8601; ` di` an escaped key →
+ * the object with the key's added `__` suffix removed (`{" di": {" t__": 1}}` is `{" t": 1}`). Any other
+ * object, including one whose single key is not a tag, is kept as it is.
+ */
 export function untag(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(untag);
   if (!isObject(value)) return value;
   const keys = Object.keys(value);
-  if (keys.length === 1) {
-    const [tag] = keys;
-    const inner = value[tag];
-    if (tag === ' t' || tag === ' di') return untag(inner);
-    if (tag === ' m' || tag === ' u' || tag === ' d') return inner;
-    if (tag === ' b' && typeof inner === 'string') {
-      const bytes = fromBase64Url(trimPadding(inner.replace(/\+/g, '-').replace(/\//g, '_')));
-      const text = bytes && utf8(bytes);
-      return text ?? `base64:${inner}`;
-    }
-  }
-  return Object.fromEntries(keys.map((k) => [k, untag(value[k])]));
+  const inner = Object.fromEntries(keys.map((k) => [k, untag(value[k])]));
+  if (keys.length !== 1 || !FLASK_TAGS.has(keys[0])) return inner;
+  const [tag] = keys;
+  return untagOne(tag, inner[tag]);
 }
+
+function untagOne(tag: string, inner: unknown): unknown {
+  // A malformed tag (Flask itself would fail to load it) is shown as it is.
+  const original = { [tag]: inner };
+  switch (tag) {
+    case ' t':
+      return Array.isArray(inner) ? inner : original;
+    case ' m':
+      return typeof inner === 'string' ? inner : original;
+    case ' u':
+      return typeof inner === 'string' && /^[0-9a-f]{32}$/i.test(inner)
+        ? inner.toLowerCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : original;
+    case ' b': {
+      const bytes = typeof inner === 'string' ? fromBase64(inner) : null;
+      if (!bytes) return original;
+      const text = utf8(bytes);
+      return text !== null && PRINTABLE.test(text) ? text : `base64:${inner as string}`;
+    }
+    case ' d': {
+      const ms = typeof inner === 'string' ? Date.parse(inner) : NaN;
+      return Number.isNaN(ms) ? original : new Date(ms).toISOString();
+    }
+    case ' di': {
+      // TagDict escaped a one-key object whose key is a tag: {key + "__": value}.
+      if (!isObject(inner)) return original;
+      const innerKeys = Object.keys(inner);
+      if (innerKeys.length !== 1 || !innerKeys[0].endsWith('__')) return original;
+      return { [innerKeys[0].slice(0, -2)]: inner[innerKeys[0]] };
+    }
+    default:
+      return original;
+  }
+}
+
+/** Text worth showing as text: no control characters other than tab and line breaks. */
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
 
 /** Reads a base64url payload, inflating it when it starts with "."; null when unreadable. */
 export function readPayload(part: string): unknown {
