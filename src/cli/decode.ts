@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeCookies, isFormatId, type DecodedCookie } from '../core/cookies/decode';
 import { FORMATS } from '../core/cookies/registry';
-import { formatDecodedText } from '../core/cookies/report';
+import { formatDecodedText, isFolded } from '../core/cookies/report';
 import { secretBytes, type SigningSecret } from '../core/secrets/secret';
 import { readWorkspaceEnvFiles } from '../core/secrets/workspaceEnv';
 import { collectEnvSecrets } from '../core/secrets/envSecrets';
@@ -39,18 +39,21 @@ Exit status: 0 all verified (or nothing could be checked), 1 a cookie failed ver
 
 /**
  * The CLI's JSON contract: exactly these keys, in this order. `secretLabel` (after `secretIndex`) is the
- * label of the secret that verified the cookie, never its value; null when nothing verified it.
+ * label of the secret that verified the cookie, never its value; null when nothing verified it. `kind` is
+ * "session" (a known format), "not-session" (named for what it is in `purpose`: "analytics", "CSRF token", …)
+ * or "unknown"; among several cookies an unknown one has no `error`.
  */
 function toJson(c: DecodedCookie) {
   return {
     name: c.name, format: c.format, verified: c.verified, secretIndex: c.secretIndex, secretLabel: c.secretLabel, sid: c.sid,
     payload: c.payload, expiresAt: c.expiresAt, expired: c.expired, attributes: c.attributes,
-    warnings: c.warnings, error: c.error,
+    warnings: c.warnings, error: c.error, kind: c.kind, purpose: c.purpose,
   };
 }
 
+/** 1 when a cookie failed verification or is expired; cookies folded as not sessions (or unrecognized among others) never count. */
 export function exitStatus(cookies: readonly DecodedCookie[]): 0 | 1 {
-  return cookies.some((c) => c.verified === false || c.expired) ? 1 : 0;
+  return cookies.some((c) => !isFolded(c, cookies) && (c.verified === false || c.expired)) ? 1 : 0;
 }
 
 function parseFlags(args: string[]) {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { DecodedCookie } from '../core/cookies/decode';
 import { redact } from '../core/redact';
-import { attributesText, relativeTime, verdictText } from '../core/cookies/report';
+import { attributesText, foldedLines, isFolded, relativeTime, verdictText } from '../core/cookies/report';
 
 export const DECODED_SCHEME = 'session-lens-decoded';
 
@@ -30,7 +30,7 @@ export function renderDecoded(view: DecodedView, secretValues: readonly string[]
   lines.push(`| Secrets tried | ${view.secretLabels.length ? view.secretLabels.map((l, i) => `#${i} ${mdEscape(l)}`).join(', ') : 'none (add one with "Session Lens: Add Signing Secret…" or a .env file)'} |`);
   lines.push('');
   for (const w of view.inputWarnings) lines.push(`> ⚠️ ${mdEscape(w)}`, '');
-  for (const c of view.cookies) {
+  for (const c of shownCookies(view.cookies)) {
     lines.push(`## ${VERDICT_ICON(c)} ${mdEscape(c.name ?? '(unnamed cookie)')}: ${c.format}`, '');
     lines.push(`- **Format:** ${c.format}${c.library ? ` (${mdEscape(c.library)})` : ''}`);
     lines.push(`- **Verification:** ${mdEscape(verdictText(c))}${c.secretIndex !== null ? ` (secret #${c.secretIndex})` : ''}`);
@@ -50,7 +50,14 @@ export function renderDecoded(view: DecodedView, secretValues: readonly string[]
       lines.push('Payload: not readable here (kept server-side, or encrypted without a matching secret).', '');
     }
   }
+  // Cookies that are not sessions (analytics, CSRF tokens, …) and, among several, unrecognized ones: one line each kind.
+  for (const line of foldedLines(view.cookies)) lines.push(mdEscape(line), '');
   return redact(lines.join('\n'), secretValues);
+}
+
+/** The cookies with a section of their own (a `## ` heading), in order; the others are folded into summary lines. */
+function shownCookies(cookies: readonly DecodedCookie[]): DecodedCookie[] {
+  return cookies.filter((c) => !isFolded(c, cookies));
 }
 
 function mdEscape(text: string): string {
@@ -111,11 +118,12 @@ export class OpenSessionCodeLens implements vscode.CodeLensProvider {
     const view = this.documents.viewOf(document.uri);
     if (!view) return [];
     const lenses: vscode.CodeLens[] = [];
+    const cookies = shownCookies(view.cookies);
     let cookieIndex = -1;
     for (let line = 0; line < document.lineCount; line++) {
       const text = document.lineAt(line).text;
       if (text.startsWith('## ')) cookieIndex += 1;
-      const cookie = view.cookies[cookieIndex];
+      const cookie = cookies[cookieIndex];
       if (!text.startsWith('## ') || !cookie) continue;
       const range = new vscode.Range(line, 0, line, 0);
       if (cookie.sid) {

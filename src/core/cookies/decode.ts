@@ -1,6 +1,7 @@
 // The decoder's entry point: input text + secrets in, one explained cookie per cookie found out.
 import { saltBytes, toSecretKeys, type SecretKey, type SigningSecret } from '../secrets/secret';
 import { parseCookieInput } from './input';
+import { nonSessionCookie } from './nonSession';
 import { FORMATS, formatById, sniffFormat } from './registry';
 import { explainUnknown } from './unknown';
 import { outcome, type CookieAttributes, type CookieFormat, type DecodeContext, type FormatId, type FormatOutcome, type InputCookie } from './types';
@@ -17,9 +18,18 @@ export interface DecodeOptions {
   nowMs?: number;
 }
 
+/**
+ * What the decoder makes of a cookie: `session` a format it knows; `not-session` a cookie whose name says what
+ * else it is for (analytics, CSRF token, preference, … in `purpose`); `unknown` neither.
+ */
+export type CookieKind = 'session' | 'not-session' | 'unknown';
+
 export interface DecodedCookie {
   name: string | null;
   format: FormatId | 'unknown';
+  kind: CookieKind;
+  /** For `not-session` cookies, what they are for ("analytics", "CSRF token", "preference", …); else null. */
+  purpose: string | null;
   /** The library that makes this format, for display. */
   library: string | null;
   verified: boolean | null;
@@ -47,7 +57,7 @@ export type DecodeResult = { cookies: DecodedCookie[]; warnings: string[] } | { 
 export function looksLikeCookie(text: string): boolean {
   if (!text || text.length > 16_384) return false;
   const parsed = parseCookieInput(text);
-  return !('error' in parsed) && parsed.cookies.some((c) => sniffFormat(c) !== undefined);
+  return !('error' in parsed) && parsed.cookies.some((c) => nonSessionCookie(c.name) === undefined && sniffFormat(c) !== undefined);
 }
 
 export function isFormatId(id: string): id is FormatId {
@@ -69,11 +79,16 @@ export async function decodeCookies(input: string, options: DecodeOptions = {}):
   const ctx: DecodeContext = { secrets: keys, salts, nowMs: options.nowMs ?? Date.now() };
   const cookies: DecodedCookie[] = [];
   for (const cookie of parsed.cookies) cookies.push(await decodeOne(cookie, ctx, options.format));
+  // Among several cookies (a pasted Cookie header), one no format recognizes is not an error: the others
+  // are what was asked about. Alone, it keeps its "format not recognized" reason.
+  if (cookies.length > 1) for (const c of cookies) if (c.kind === 'unknown' && c.error !== null) { c.notes.unshift(`${capitalize(c.error)}.`); c.error = null; }
   return { cookies, warnings: parsed.warnings };
 }
 
 /** Decodes one parsed cookie, with the given format or the sniffed one. Never throws. */
 export async function decodeOne(cookie: InputCookie, ctx: DecodeContext, forced?: FormatId): Promise<DecodedCookie> {
+  const other = forced ? undefined : nonSessionCookie(cookie.name);
+  if (other) return notSession(cookie, ctx, other.purpose, other.by);
   const format: CookieFormat | undefined = forced ? formatById(forced) : sniffFormat(cookie);
   let result: FormatOutcome;
   if (!format) {
@@ -106,6 +121,8 @@ function finish(cookie: InputCookie, ctx: DecodeContext, format: CookieFormat | 
   return {
     name: cookie.name,
     format: format?.id ?? 'unknown',
+    kind: format ? 'session' : 'unknown',
+    purpose: null,
     library: format?.library ?? null,
     verified: r.verified === true && r.secretIndex === null ? null : r.verified,
     secretIndex: r.secretIndex,
@@ -121,6 +138,26 @@ function finish(cookie: InputCookie, ctx: DecodeContext, format: CookieFormat | 
     secretMayHelp: r.secretMayHelp === true && r.verified !== true,
     value: cookie.value,
   };
+}
+
+/** A cookie whose name says it is not a session: named for what it is, with no error and no session warnings. */
+function notSession(cookie: InputCookie, ctx: DecodeContext, purpose: string, by: string): DecodedCookie {
+  let expiresAt: Date | null = null;
+  if (cookie.attributes.expires) expiresAt = new Date(cookie.attributes.expires);
+  else if (cookie.attributes.maxAge !== undefined) expiresAt = new Date(ctx.nowMs + cookie.attributes.maxAge * 1000);
+  return {
+    name: cookie.name, format: 'unknown', kind: 'not-session', purpose, library: null,
+    verified: null, secretIndex: null, secretLabel: null, sid: null, payload: null,
+    expiresAt: expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt.toISOString() : null,
+    expired: expiresAt !== null && expiresAt.getTime() <= ctx.nowMs,
+    attributes: cookie.attributes, warnings: [], error: null,
+    notes: [`Not a session cookie: ${by} sets it (${purpose}).`],
+    secretMayHelp: false, value: cookie.value,
+  };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

@@ -33,12 +33,33 @@ export function attributesText(c: DecodedCookie): string {
 }
 
 /**
+ * Whether a cookie is folded into one summary line instead of its own section: cookies that are not sessions
+ * (analytics, CSRF tokens, preferences, …), and, among several cookies, those no format recognizes. A single
+ * unrecognized cookie keeps its section and its "format not recognized" reason.
+ */
+export function isFolded(c: DecodedCookie, all: readonly DecodedCookie[]): boolean {
+  return c.kind === 'not-session' || (c.kind === 'unknown' && all.length > 1);
+}
+
+/** The summary lines of the folded cookies: "Not session cookies: _ga (analytics), theme (preference)", …; empty when none. */
+export function foldedLines(cookies: readonly DecodedCookie[]): string[] {
+  const folded = cookies.filter((c) => isFolded(c, cookies));
+  const lines: string[] = [];
+  const others = folded.filter((c) => c.kind === 'not-session');
+  if (others.length) lines.push(`Not session cookies: ${others.map((c) => `${c.name ?? '(unnamed cookie)'} (${c.purpose ?? 'not a session'})`).join(', ')}`);
+  const unknown = folded.filter((c) => c.kind === 'unknown');
+  if (unknown.length) lines.push(`Other cookies, no session format recognized: ${unknown.map((c) => c.name ?? '(unnamed cookie)').join(', ')}`);
+  if (folded.length === cookies.length && folded.length > 0) lines.unshift('No session cookie in the input.');
+  return lines;
+}
+
+/**
  * @param secretHint shown under each cookie that another secret may verify (the CLI points to --secret).
  */
 export function formatDecodedText(cookies: readonly DecodedCookie[], inputWarnings: readonly string[], nowMs: number, secretHint?: string): string {
   const lines: string[] = [];
   for (const w of inputWarnings) lines.push(`warning: ${w}`);
-  cookies.forEach((c, i) => {
+  cookies.filter((c) => !isFolded(c, cookies)).forEach((c, i) => {
     if (i > 0 || inputWarnings.length > 0) lines.push('');
     lines.push(`${c.name ?? '(unnamed cookie)'}: ${c.format}${c.library ? ` (${c.library})` : ''}`);
     lines.push(`  verified:   ${verdictText(c)}`);
@@ -55,5 +76,10 @@ export function formatDecodedText(cookies: readonly DecodedCookie[], inputWarnin
       lines.push('  payload:', ...json.split('\n').map((l) => `    ${l}`));
     }
   });
+  const folded = foldedLines(cookies);
+  if (folded.length) {
+    if (lines.length) lines.push('');
+    lines.push(...folded);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -29,7 +29,7 @@ async function run(args: string[], stdin = ''): Promise<{ code: number; out: str
   }
 }
 
-const JSON_KEYS = ['name', 'format', 'verified', 'secretIndex', 'secretLabel', 'sid', 'payload', 'expiresAt', 'expired', 'attributes', 'warnings', 'error'];
+const JSON_KEYS = ['name', 'format', 'verified', 'secretIndex', 'secretLabel', 'sid', 'payload', 'expiresAt', 'expired', 'attributes', 'warnings', 'error', 'kind', 'purpose'];
 
 describe('session-lens decode (CLI contract)', function () {
   this.timeout(60_000);
@@ -117,12 +117,64 @@ describe('session-lens decode (CLI contract)', function () {
   });
 
   it('exits 0 for an unrecognized value and explains it', async () => {
-    const { code, out } = await run(['--json', 'theme=dark']);
+    const { code, out } = await run(['--json', 'prefs=dark']);
     assert.equal(code, 0);
-    const [c] = (JSON.parse(out) as { cookies: { format: string; verified: unknown; error: string }[] }).cookies;
+    const [c] = (JSON.parse(out) as { cookies: { format: string; kind: string; verified: unknown; error: string }[] }).cookies;
     assert.equal(c.format, 'unknown');
+    assert.equal(c.kind, 'unknown');
     assert.equal(c.verified, null);
     assert.match(c.error, /not recognized/);
+    assert.match((await run(['prefs=dark'])).out, /error: +format not recognized/);
+  });
+
+  describe('a pasted Cookie header with cookies that are not sessions', () => {
+    const express = () => vectors.find((x) => x.id === 'express-session/valid')!;
+    const header = () => `Cookie: _ga=GA1.1.1234567890.1764500000; _gid=GA1.1.987654321.1764500000; theme=dark; csrftoken=Zx1yW2vU3tS4rQ5pO6nM7lK8jI9hG0fE; ` +
+      `XSRF-TOKEN=eyJpdiI6IkFCQyJ9; _csrf=s%3Aabcdefghij.klmnopqrstuvwxyz0123456789ABCDEFGHIJKLM; lang=en; __stripe_mid=0c1d2e3f-1234-4567-89ab-0123456789ab; ` +
+      `_fbp=fb.1.1764500000000.123456789; ajs_anonymous_id=%22e3b0c442-98fc-1c14%22; ${express().input.replace(/^Cookie: /, '')}`;
+    type Json = { name: string; format: string; kind: string; purpose: string | null; verified: unknown; error: string | null };
+
+    it('names each for what it is, folds them into one line, and reports no error for them', async () => {
+      const v = express();
+      const text = await run(['--secret', v.secrets[0], ...at(v), header()]);
+      assert.equal(text.code, 0);
+      assert.doesNotMatch(text.out, /not recognized|error:/);
+      const folded = text.out.split('\n').filter((l) => l.startsWith('Not session cookies:'));
+      assert.deepEqual(folded, ['Not session cookies: _ga (analytics), _gid (analytics), theme (preference), csrftoken (CSRF token), XSRF-TOKEN (CSRF token), _csrf (CSRF token), lang (preference), __stripe_mid (fraud prevention), _fbp (advertising), ajs_anonymous_id (analytics)']);
+      assert.match(text.out, /^connect\.sid: express-session/m);
+      assert.equal(text.out.match(/^\S.*: (?:express-session|unknown)/gm)?.length, 1, 'only the session cookie has its own section');
+      const json = JSON.parse((await run(['--secret', v.secrets[0], ...at(v), '--json', header()])).out) as { cookies: Json[] };
+      const byName = new Map(json.cookies.map((c) => [c.name, c]));
+      assert.deepEqual([byName.get('_ga')?.kind, byName.get('_ga')?.purpose, byName.get('_ga')?.error], ['not-session', 'analytics', null]);
+      assert.equal(byName.get('_csrf')?.format, 'unknown', 'a signed csurf secret is not read as an express-session cookie');
+      assert.deepEqual([byName.get('connect.sid')?.kind, byName.get('connect.sid')?.verified], ['session', true]);
+    });
+
+    it('leaves the exit status to the session cookie, even when another one is expired', async () => {
+      const v = express();
+      const lines = `Set-Cookie: theme=dark; Path=/; Expires=Thu, 01 Jan 2015 00:00:00 GMT\nSet-Cookie: _ga=GA1.1.1.1; Max-Age=0\n${header()}`;
+      assert.equal((await run(['--secret', v.secrets[0], ...at(v), lines])).code, 0);
+      assert.equal((await run(['--secret', 'not the one', ...at(v), lines])).code, 1, 'the session cookie still decides');
+    });
+
+    it('folds unrecognized cookies among others into one line, without an error each', async () => {
+      const v = express();
+      const input = `Cookie: prefs=dark; widget_state=open; ${v.input.replace(/^Cookie: /, '')}`;
+      const text = await run(['--secret', v.secrets[0], ...at(v), input]);
+      assert.equal(text.code, 0);
+      assert.match(text.out, /^Other cookies, no session format recognized: prefs, widget_state$/m);
+      assert.doesNotMatch(text.out, /error:/);
+      const json = JSON.parse((await run(['--secret', v.secrets[0], ...at(v), '--json', input])).out) as { cookies: Json[] };
+      assert.deepEqual(json.cookies.map((c) => [c.name, c.kind, c.error]), [['prefs', 'unknown', null], ['widget_state', 'unknown', null], ['connect.sid', 'session', null]]);
+    });
+
+    it('says what a single known cookie is instead of "format not recognized"', async () => {
+      const { code, out } = await run(['theme=dark']);
+      assert.equal(code, 0);
+      assert.equal(out, 'No session cookie in the input.\nNot session cookies: theme (preference)\n');
+      const [c] = (JSON.parse((await run(['--json', 'theme=dark'])).out) as { cookies: Json[] }).cookies;
+      assert.deepEqual([c.kind, c.purpose, c.error, c.verified], ['not-session', 'preference', null, null]);
+    });
   });
 
   describe('--workspace DIR', () => {

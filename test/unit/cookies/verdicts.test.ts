@@ -2,6 +2,8 @@
 // as Flask loads them. (The real libraries' vectors are in vectors.test.ts; these pin the details.)
 import assert from 'node:assert/strict';
 import { untag } from '../../../src/core/cookies/formats/flask';
+import { nonSessionCookie } from '../../../src/core/cookies/nonSession';
+import { FORMATS } from '../../../src/core/cookies/registry';
 import { decodeVector, vectors } from './vectors.test';
 
 const vector = (id: string) => {
@@ -61,5 +63,26 @@ describe('Flask tagged JSON, restored as TaggedJSONSerializer.loads does', () =>
     assert.deepEqual(untag({ ' d': 'someday' }), { ' d': 'someday' });
     assert.deepEqual(untag({ ' di': { a: 1, b: 2 } }), { ' di': { a: 1, b: 2 } });
     assert.deepEqual(untag({ user: { ' t': [1] } }), { user: [1] });
+  });
+});
+
+describe('cookies that are not sessions, known by name', () => {
+  it('names the usual ones for what they are', () => {
+    const expected: Record<string, string> = {
+      _ga: 'analytics', _ga_ABC123XYZ: 'analytics', _gid: 'analytics', _gat_UA123: 'analytics', ajs_anonymous_id: 'analytics', _hjSessionUser_123456: 'analytics',
+      'mp_0123abcd_mixpanel': 'analytics', '_pk_id.1.1fff': 'analytics', _fbp: 'advertising', _gcl_au: 'advertising',
+      csrftoken: 'CSRF token', 'XSRF-TOKEN': 'CSRF token', _csrf: 'CSRF token', 'csrf-token': 'CSRF token', '__Host-authjs.csrf-token': 'CSRF token', 'next-auth.csrf-token': 'CSRF token',
+      'authjs.callback-url': 'sign-in flow', '__Secure-next-auth.callback-url': 'sign-in flow', 'authjs.pkce.code_verifier': 'sign-in flow',
+      theme: 'preference', lang: 'preference', NEXT_LOCALE: 'preference', cookieconsent_status: 'consent', OptanonConsent: 'consent', 'euconsent-v2': 'consent',
+      __stripe_mid: 'fraud prevention', __stripe_sid: 'fraud prevention', AWSALB: 'load balancer', __cf_bm: 'bot protection', 'intercom-session-abc123': 'chat widget',
+    };
+    for (const [name, purpose] of Object.entries(expected)) assert.equal(nonSessionCookie(name)?.purpose, purpose, name);
+  });
+
+  it('never takes a session cookie for something else', () => {
+    const sessionNames = [...FORMATS.flatMap((f) => f.defaultNames), 'authjs.session-token.0', 'sid', 'token', 'JSESSIONID', 'PHPSESSID', '_app_session', 'session_id', 'csrf_session', 'my_session', 'auth'];
+    for (const name of sessionNames) assert.equal(nonSessionCookie(name), undefined, name);
+    assert.equal(nonSessionCookie(null), undefined);
+    assert.equal(nonSessionCookie(`_ga${'x'.repeat(200)}`), undefined, 'long names are not looked up');
   });
 });
