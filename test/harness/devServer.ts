@@ -1,5 +1,10 @@
 // Starts the fixture dev server (test/fixtures/dev-server/app.js) as a child process and gives tests an
 // HTTP client with a cookie jar, like a browser.
+//
+// Ports: the app listens on port 0 and reports the port it got; the inspector too (`--inspect=127.0.0.1:0`).
+// Clock: under faketime the app keeps the test process's (moved) clock on purpose. It plays the browser's
+// server on the same machine: the cookie jar, the app's cookie expiry and the tests' expectations must all
+// read one clock, or every cookie would look expired. Only outside services (redis-server) keep the real one.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { CookieJar } from 'tough-cookie';
@@ -16,6 +21,8 @@ export interface DevServerOptions {
   maxAgeMs?: number;
   /** Start with `--inspect=127.0.0.1:0` and report the inspector's WebSocket URL. */
   inspect?: boolean;
+  /** The inspector port when it must be a given one (a restart on the port of an earlier run); implies `inspect`. */
+  inspectPort?: number;
   /** Another entry script (e.g. an ESM or bundled variant of the app). */
   script?: string;
   env?: Record<string, string>;
@@ -48,7 +55,8 @@ export interface Browser {
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const secret = Array.isArray(options.secret) ? options.secret.join(',') : (options.secret ?? DEFAULT_SECRET);
-  const args = [...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), options.script ?? DEV_SERVER_APP];
+  const inspect = options.inspect === true || options.inspectPort !== undefined;
+  const args = [...(inspect ? [`--inspect=127.0.0.1:${options.inspectPort ?? 0}`] : []), options.script ?? DEV_SERVER_APP];
   const child = spawn(process.execPath, args, {
     cwd: join(__dirname, '../..'),
     env: {
@@ -68,7 +76,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     let port: number | undefined;
     let inspectorUrl: string | undefined;
     const check = () => {
-      if (port && (!options.inspect || inspectorUrl)) { clearTimeout(timer); resolveReady({ port, inspectorUrl }); }
+      if (port && (!inspect || inspectorUrl)) { clearTimeout(timer); resolveReady({ port, inspectorUrl }); }
     };
     const timer = setTimeout(() => reject(new Error(`dev server did not start within 15 s:\n${output}`)), 15_000);
     child.stdout!.on('data', (d: Buffer) => {

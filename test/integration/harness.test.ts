@@ -1,8 +1,10 @@
 // The harness itself: real redis-server (standalone, cluster, sentinel) and the fixture dev server.
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import Redis, { Cluster } from 'ioredis';
 import { startDevServer } from '../harness/devServer';
-import { startCluster, startRedis, startSentinel } from '../harness/redis';
+import { execFileSync } from 'node:child_process';
+import { realClockEnv, startCluster, startRedis, startSentinel } from '../harness/redis';
 
 describe('test harness', function () {
   this.timeout(60_000);
@@ -21,6 +23,36 @@ describe('test harness', function () {
       assert.equal(await server.cli('get', 'k'), '\n', 'a restarted server without persistence has lost the key');
     } finally {
       client.disconnect();
+      await server.stop();
+    }
+  });
+
+  it('starts redis-server on another port when its port is taken before it binds, never talking to the other server', async () => {
+    // A listener that is not Redis holds the port: the first attempt fails with "Address already in use".
+    const squatter = net.createServer((socket) => socket.end('-ERR not this one\r\n'));
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as net.AddressInfo).port;
+    try {
+      const server = await startRedis({ firstTry: taken });
+      try {
+        assert.notEqual(server.port, taken);
+        assert.match(await server.cli('ping'), /PONG/);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('keeps the real clock for redis-server under faketime (no LD_PRELOAD of libfaketime in its environment)', async () => {
+    const server = await startRedis();
+    try {
+      const [seconds] = (await server.cli('time')).trim().split('\n');
+      const serverNow = Number(seconds) * 1000;
+      const real = Number(execFileSync('date', ['+%s'], { env: realClockEnv() }).toString().trim()) * 1000;
+      assert.ok(Math.abs(serverNow - real) < 60_000, `redis-server's clock ${new Date(serverNow).toISOString()} is the real one`);
+    } finally {
       await server.stop();
     }
   });

@@ -1,5 +1,4 @@
-// Helpers of the in-process store tests: the fixture variants (ESM, bundled), free ports, bulk sessions.
-import { createServer } from 'node:net';
+// Helpers of the in-process store tests: the fixture variants (ESM, bundled), raw CDP clients, bulk sessions.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,18 +21,6 @@ export async function bundledApp(): Promise<string> {
   });
   bundled = outfile;
   return outfile;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /** A raw CDP connection to the process at `address` (for test setup that the product must not do). */

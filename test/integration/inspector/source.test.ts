@@ -6,7 +6,7 @@ import { InspectorSessionSource } from '../../../src/core/inspector/inspectorSou
 import { WRAPPERS_INSTALLED } from '../../../src/core/inspector/liveUpdates';
 import { SessionChangedError, type SessionChange, type SourceState } from '../../../src/core/sessions/types';
 import { startDevServer } from '../../harness/devServer';
-import { freePort, rawClient, trackUnhandledRejections } from './helpers';
+import { rawClient, trackUnhandledRejections } from './helpers';
 
 /** Resolves with the first batch of changes holding a change that matches. */
 function nextChange(source: InspectorSessionSource, match: (c: SessionChange) => boolean, what: string, timeoutMs = 10_000): Promise<SessionChange> {
@@ -158,9 +158,10 @@ describe('in-process source: process restarts', function () {
   this.timeout(60_000);
 
   it('reconnects and rediscovers the store after the process restarts on the same inspector port', async () => {
-    const port = await freePort();
-    const options = { store: 'memory' as const, env: { NODE_OPTIONS: `--inspect=127.0.0.1:${port}` } };
-    let app = await startDevServer(options);
+    // The first run picks its inspector port (port 0); the restart asks for the same one.
+    let app = await startDevServer({ store: 'memory', inspect: true });
+    const port = Number(new URL(app.inspectorUrl!).port);
+    const options = { store: 'memory' as const, inspectPort: port };
     const source = new InspectorSessionSource(addressEndpoint(`127.0.0.1:${port}`), { pollMs: 0, reconnectMinMs: 100, reconnectMaxMs: 500 });
     try {
       await app.browser().get('/login?user=alice');
