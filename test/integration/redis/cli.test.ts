@@ -1,25 +1,13 @@
-// `session-lens sessions --redis` against real redis-server: JSON contract, limits, auth and reachability.
+// `session-lens sessions --redis` (the built CLI, node dist/cli.js) against real redis-server: JSON
+// contract, limits, auth and reachability.
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
-import { sessions } from '../../../src/cli/sessions';
-import { UsageError, type CliIo } from '../../../src/cli/io';
+import { runCli } from '../../harness/cli';
 import { startDevServer } from '../../harness/devServer';
-import { freePort, startRedis } from '../../harness/redis';
+import { closedPort, startRedis } from '../../harness/redis';
 
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readStdin: async () => '', env };
-  // As src/cli/main.ts does (its lazy import() of the subcommand does not run under tsx's require hook).
-  let code: number;
-  try {
-    code = await sessions(args.slice(1), io);
-  } catch (err) {
-    if (!(err instanceof UsageError) && !String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) throw err;
-    stderr += `session-lens: ${(err as Error).message}\n`;
-    code = 2;
-  }
-  return { code, stdout, stderr };
+async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCli(args, { env });
 }
 
 describe('cli: session-lens sessions --redis', function () {
@@ -86,7 +74,7 @@ describe('cli: session-lens sessions --redis', function () {
   });
 
   it('exits 2 with one clear line when Redis cannot be reached or the arguments are wrong', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const started = Date.now();
     const r = await run(['sessions', '--redis', `redis://127.0.0.1:${port}`, '--json']);
     assert.equal(r.code, 2);
