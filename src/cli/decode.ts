@@ -33,6 +33,9 @@ Options:
   --json           Print {"cookies":[...]} instead of text; each cookie's secretLabel names the secret that
                    verified it ("--secret #0", "SESSION_SECRET (.env)"), never its value.
 
+Cookies that are not sessions (analytics, CSRF tokens, preferences, consent, …) are named for what they
+are on one line and never change the exit status; so are unrecognized cookies pasted among others.
+
 Exit status: 0 all verified (or nothing could be checked), 1 a cookie failed verification or is expired,
 2 unusable input or flags.
 `;

@@ -1,6 +1,7 @@
 // Verdicts a server would share: Auth.js verifies only under the pasted cookie name, Flask's tags restored
 // as Flask loads them. (The real libraries' vectors are in vectors.test.ts; these pin the details.)
 import assert from 'node:assert/strict';
+import { looksLikeCookie } from '../../../src/core/cookies/decode';
 import { untag } from '../../../src/core/cookies/formats/flask';
 import { nonSessionCookie } from '../../../src/core/cookies/nonSession';
 import { FORMATS } from '../../../src/core/cookies/registry';
@@ -84,5 +85,12 @@ describe('cookies that are not sessions, known by name', () => {
     for (const name of sessionNames) assert.equal(nonSessionCookie(name), undefined, name);
     assert.equal(nonSessionCookie(null), undefined);
     assert.equal(nonSessionCookie(`_ga${'x'.repeat(200)}`), undefined, 'long names are not looked up');
+  });
+
+  it('does not offer a clipboard that holds only such cookies as a session cookie', () => {
+    const signedCsrf = '_csrf=s%3Aabcdefghij.klmnopqrstuvwxyz0123456789ABCDEFGHIJKLM';
+    assert.equal(looksLikeCookie(signedCsrf.replace('_csrf', 'connect.sid')), true, 'the same value under a session name');
+    assert.equal(looksLikeCookie(signedCsrf), false);
+    assert.equal(looksLikeCookie(`_ga=GA1.1.1.1; ${signedCsrf}`), false);
   });
 });
