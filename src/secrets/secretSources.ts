@@ -1,7 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readWorkspaceEnvFiles, watchEnvFiles } from '../common/envFiles';
 import type { Log } from '../common/log';
-import { secretsFromEnvText } from '../core/secrets/envSecrets';
+import { collectEnvSecrets } from '../core/secrets/envSecrets';
 
 /** A secret as the rest of the extension sees it: a label to show, a value never shown or logged. */
 export interface LabeledSecret {
@@ -13,8 +13,6 @@ export interface LabeledSecret {
 
 /** The one SecretStorage entry holding the user's signing secrets, as JSON `[{label, value}]`. */
 const STORAGE_KEY = 'sessionLens.signingSecrets';
-const ENV_GLOB = '**/.env{,.local,.development,.development.local,.test,.test.local}';
-const MAX_ENV_FILES = 20;
 
 /**
  * Signing secrets the user holds: SecretStorage entries and the workspace's .env files (read only in a
@@ -36,8 +34,7 @@ export class SecretSources implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
     );
     try {
-      const watcher = vscode.workspace.createFileSystemWatcher(ENV_GLOB);
-      this.disposables.push(watcher, watcher.onDidChange(() => this.changed.fire()), watcher.onDidCreate(() => this.changed.fire()), watcher.onDidDelete(() => this.changed.fire()));
+      this.disposables.push(watchEnvFiles(() => this.changed.fire()));
     } catch (err) {
       log.warn('secrets', `cannot watch .env files: ${String(err)}`);
     }
@@ -95,27 +92,11 @@ export class SecretSources implements vscode.Disposable {
     }
   }
 
+  /** Every .env file's secrets, each distinct value once, labelled by the first file that holds it. */
   private async readEnvFiles(): Promise<LabeledSecret[]> {
-    if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return [];
-    const out: LabeledSecret[] = [];
-    let files: vscode.Uri[] = [];
-    try {
-      files = await vscode.workspace.findFiles(ENV_GLOB, '**/node_modules/**', MAX_ENV_FILES);
-    } catch (err) {
-      this.log.warn('secrets', `cannot search for .env files: ${String(err)}`);
-      return [];
-    }
-    files.sort((a, b) => a.path.localeCompare(b.path));
-    for (const uri of files) {
-      try {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        const label = vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1) || path.basename(uri.path);
-        for (const s of secretsFromEnvText(text, label)) out.push({ label: s.label, value: s.value, origin: 'env' });
-      } catch (err) {
-        this.log.warn('secrets', `cannot read ${uri.path}: ${String(err)}`);
-      }
-    }
-    return out;
+    if (!vscode.workspace.isTrusted) return [];
+    const files = await readWorkspaceEnvFiles(this.log, 'secrets');
+    return collectEnvSecrets(files).map((s) => ({ label: s.label, value: s.value, origin: 'env' as const }));
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@
 // hosts that are not loopback until writes are allowed, and a status bar item with the active one's state.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/lifecycle';
+import { readWorkspaceEnvFiles } from '../common/envFiles';
 import type { Services } from '../common/services';
 import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
 import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
@@ -113,21 +114,14 @@ export class RedisConnections extends DisposableStore {
   /** REDIS_URL-style variables of the workspace's .env files, with the prefix the code uses (trusted workspaces only). */
   async discover(): Promise<ConnectionSpec[]> {
     if (!mayDiscoverInWorkspace(vscode.workspace.isTrusted) || !vscode.workspace.workspaceFolders?.length) return [];
-    const exclude = '**/node_modules/**';
-    const envFiles = await vscode.workspace.findFiles('**/.env*', exclude, 20);
     const found: ConnectionSpec[] = [];
     const seen = new Set<string>();
     const prefix = (await this.discoverPrefix()) ?? this.settings().prefix;
-    for (const file of envFiles) {
-      try {
-        const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
-        for (const { variable, url } of findRedisUrls(text)) {
-          if (seen.has(url)) continue;
-          seen.add(url);
-          found.push({ name: `${variable} (${vscode.workspace.asRelativePath(file)})`, url, prefix, origin: 'env' });
-        }
-      } catch (err) {
-        this.services.log.debug(COMPONENT, `could not read ${file.fsPath}: ${String(err)}`);
+    for (const file of await readWorkspaceEnvFiles(this.services.log, COMPONENT)) {
+      for (const { variable, url } of findRedisUrls(file.text)) {
+        if (seen.has(url)) continue;
+        seen.add(url);
+        found.push({ name: `${variable} (${file.label})`, url, prefix, origin: 'env' });
       }
     }
     return found;
@@ -141,15 +135,11 @@ export class RedisConnections extends DisposableStore {
     const configured = normalizeAppUrl(this.settings().appUrl);
     if (configured) return configured;
     if (mayDiscoverInWorkspace(vscode.workspace.isTrusted) && vscode.workspace.workspaceFolders?.length) {
-      const files = (await vscode.workspace.findFiles('**/.env*', '**/node_modules/**', 20))
-        .sort((a, b) => envPriority(a) - envPriority(b) || a.path.localeCompare(b.path));
+      const files = (await readWorkspaceEnvFiles(this.services.log, COMPONENT))
+        .sort((a, b) => envPriority(a.uri) - envPriority(b.uri) || a.uri.path.localeCompare(b.uri.path));
       for (const file of files) {
-        try {
-          const url = findAppUrl(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
-          if (url) return url;
-        } catch {
-          // unreadable file: skip
-        }
+        const url = findAppUrl(file.text);
+        if (url) return url;
       }
     }
     return DEFAULT_APP_URL;
