@@ -150,6 +150,8 @@ export class DebugFollower extends DisposableStore {
       }, { id: `inspector:debug:${session.id}`, label: `${session.name} (debugging)` });
       if (this.followed.get(session.id) !== f) { this.controller.detach(source.id); return; }
       f.sourceId = source.id;
+      // A pause that came while the source was being attached was marked on `f` only: hand it on now.
+      if (f.marks.paused) this.setMarks(f, f.marks);
       const stopChanges = source.onChange((changes) => this.onChanges(f, changes));
       const stopState = source.onStateChange((state) => { if (state.kind === 'connected') void this.refreshKnown(f); });
       f.stop = () => { stopChanges(); stopState(); };
