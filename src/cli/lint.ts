@@ -1,9 +1,9 @@
-// `session-lens lint [--format text|json|sarif] [--rule ID=LEVEL]... [--fix] <paths...>`
+// `session-lens lint [--format text|json|sarif] [--rule ID=LEVEL]... [--exclude GLOB]... [--fix] <paths...>`
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
-import { Finding, IgnoreRules, LintEnvironment, RULE_LEVELS, RULES_BY_ID, RuleLevel, applyEdits, fixAll, isLintablePath, lintSource, toSarif } from '../core/lint';
+import { Finding, INSTALLED_PACKAGES, IgnoreRules, LintEnvironment, PathGlobs, RULE_LEVELS, RULES_BY_ID, RuleLevel, applyEdits, fixAll, isLintablePath, isTestPath, lintSource, toSarif } from '../core/lint';
 import { CliIo, Subcommand, UsageError } from './io';
 
 const HELP = `Usage: session-lens lint [options] <paths...>
@@ -13,9 +13,16 @@ Finds insecure session configuration (express-session, cookie-session, @fastify/
 in .js .cjs .mjs .jsx .ts .cts .mts .tsx files. Directories are walked, skipping node_modules and
 paths ignored by .gitignore.
 
+Findings in tests, fixtures and examples (folders test, tests, __tests__, spec, specs, __mocks__,
+fixtures, __fixtures__, e2e, cypress, example, examples; files *.test.*, *.spec.*, *-test.*,
+*_test.*) are reported as info.
+
 Options:
   --format text|json|sarif   Output format (default: text).
   --rule ID=LEVEL            Set a rule to off, info, warning or error (repeatable).
+  --exclude GLOB             Skip files and folders matching GLOB (repeatable): a glob without /
+                             matches a name at any depth (fixtures, *.stories.ts), one with /
+                             the path from the current directory (examples/**, src/legacy).
   --fix                      Apply every safe fix, then report what is left.
   -h, --help                 Show this help.
 
@@ -32,6 +39,7 @@ export const lint: Subcommand = async (args: string[], io: CliIo) => {
     options: {
       format: { type: 'string', default: 'text' },
       rule: { type: 'string', multiple: true, default: [] },
+      exclude: { type: 'string', multiple: true, default: [] },
       fix: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -44,12 +52,25 @@ export const lint: Subcommand = async (args: string[], io: CliIo) => {
   const rules = parseRuleFlags(values.rule ?? []);
   if (positionals.length === 0) throw new UsageError('no paths given; run `session-lens lint --help`');
   const cwd = process.cwd();
+  const excluded = new PathGlobs(values.exclude ?? []);
+  // Globs and the test-file check see paths relative to the current directory, or to the path given when the
+  // files lie outside it.
+  const projectPath = new Map<string, string>();
   const files: string[] = [];
   for (const p of positionals) {
     const abs = resolve(cwd, p);
     if (!existsSync(abs)) throw new UsageError(`no such file or directory: ${p}`);
-    if (statSync(abs).isDirectory()) collectFiles(abs, files);
-    else files.push(abs);
+    const isDir = statSync(abs).isDirectory();
+    const base = isInside(cwd, abs) ? cwd : isDir ? abs : dirname(abs);
+    const rel = (file: string) => relative(base, file).split(sep).join('/');
+    const found: string[] = [];
+    if (isDir) collectFiles(abs, found, (dir) => excluded.matches(rel(dir)));
+    else found.push(abs);
+    for (const file of found) {
+      if (excluded.matches(rel(file))) continue;
+      files.push(file);
+      if (!projectPath.has(file)) projectPath.set(file, rel(file));
+    }
   }
   const environments = new EnvironmentCache();
   const reports: FileReport[] = [];
@@ -62,7 +83,7 @@ export const lint: Subcommand = async (args: string[], io: CliIo) => {
       continue;
     }
     const environment = environments.for(file);
-    const options = { rules, environment };
+    const options = { rules, environment, testFile: isTestPath(projectPath.get(file) ?? file) };
     if (values.fix) {
       const fixed = fixAll(source, file, options);
       if (fixed.source !== source) { writeFileSync(file, fixed.source); source = fixed.source; }
@@ -117,8 +138,16 @@ function toText(reports: FileReport[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Walks a directory, skipping node_modules, .git and everything the .gitignore files on the way ignore. */
-function collectFiles(root: string, out: string[]): void {
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}
+
+/**
+ * Walks a directory, skipping node_modules, .git, everything the .gitignore files on the way ignore and the
+ * folders `skipDir` (the exclude globs) rejects.
+ */
+function collectFiles(root: string, out: string[], skipDir: (dir: string) => boolean): void {
   const ignore = new IgnoreRules();
   for (const dir of ancestorsUpToRepo(root).reverse()) {
     const gi = join(dir, '.gitignore');
@@ -136,7 +165,7 @@ function collectFiles(root: string, out: string[]): void {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name === '.git' || ignore.ignores(childRel, true)) continue;
+        if (e.name === 'node_modules' || e.name === '.git' || ignore.ignores(childRel, true) || skipDir(join(dir, e.name))) continue;
         walk(join(dir, e.name), childRel);
       } else if (e.isFile() && isLintablePath(e.name) && !ignore.ignores(childRel, false)) {
         out.push(join(dir, e.name));
@@ -176,7 +205,10 @@ function prefixPatterns(text: string, base: string): string {
   return out.join('\n');
 }
 
-/** The nearest package.json's dependencies and a `.env.example` beside it, per directory. */
+/**
+ * The nearest package.json's dependencies, a `.env.example` beside it, and the installed versions of the packages
+ * rules ask about (`node_modules/<name>/package.json` there or in a folder above, as Node resolves), per directory.
+ */
 class EnvironmentCache {
   private readonly cache = new Map<string, LintEnvironment>();
 
@@ -194,6 +226,8 @@ class EnvironmentCache {
           const json = JSON.parse(readFileSync(pkg, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
           env = { dependencies: { ...json.devDependencies, ...json.dependencies } };
         } catch { /* an unreadable package.json gives no facts */ }
+        const installed = installedVersions(d);
+        if (installed) env.installed = installed;
         const example = join(d, '.env.example');
         if (existsSync(example)) env.envExample = { path: example, text: readFileSync(example, 'utf8') };
         break;
@@ -203,4 +237,22 @@ class EnvironmentCache {
     this.cache.set(dir, env);
     return env;
   }
+}
+
+function installedVersions(dir: string): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const name of INSTALLED_PACKAGES) {
+    for (let d = dir; ; d = dirname(d)) {
+      const manifest = join(d, 'node_modules', name, 'package.json');
+      if (existsSync(manifest)) {
+        try {
+          const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown };
+          if (typeof version === 'string') (out ??= {})[name] = version;
+        } catch { /* unreadable: the declared range decides */ }
+        break;
+      }
+      if (dirname(d) === d) break;
+    }
+  }
+  return out;
 }

@@ -96,4 +96,35 @@ describe('session-lens lint (CLI)', () => {
     assert.equal(rules.includes('hardcoded-secret'), false);
     assert.equal(code, 1, 'memory-store has no mechanical fix and still warns');
   });
+
+  it('reports findings of tests, fixtures and examples as info; --exclude skips files and folders', async () => {
+    for (const sub of ['test', 'examples/basic', 'src/__tests__']) mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, 'test', 'app.js'), insecure);
+    writeFileSync(join(dir, 'examples', 'basic', 'server.js'), insecure);
+    writeFileSync(join(dir, 'src', 'login.spec.ts'), insecure);
+    const severities = async (args: string[]) => {
+      const { code, out } = await run(['--format', 'json', ...args, dir]);
+      const files = (JSON.parse(out) as { files: { path: string; findings: { severity: string }[] }[] }).files;
+      return { code, byPath: Object.fromEntries(files.map((f) => [f.path.replace(/^.*sl-lint-[^/]*\//, ''), [...new Set(f.findings.map((x) => x.severity))].sort().join(',')])) };
+    };
+    const all = await severities([]);
+    assert.equal(all.byPath['app.js'], 'error,info,warning');
+    for (const p of ['test/app.js', 'examples/basic/server.js', 'src/login.spec.ts']) assert.equal(all.byPath[p], 'info', p);
+    const some = await severities(['--exclude', 'examples/**', '--exclude', '*.spec.ts', '--exclude', '/app.js']);
+    assert.deepEqual(Object.keys(some.byPath).sort(), ['info.ts', 'src/kept.mjs', 'test/app.js']);
+    const onlyTests = await severities(['--exclude', 'src', '--exclude', '*.{js,ts}', '--exclude', 'examples']);
+    assert.deepEqual(Object.keys(onlyTests.byPath), [], 'every file excluded');
+    assert.equal(onlyTests.code, 0);
+  });
+
+  it('reads passport\'s installed version from node_modules before its declared range', async () => {
+    const login = "const session = require('express-session');\napp.post('/login', (req, res, next) => {\n  req.login(user, () => res.end());\n});\n";
+    writeFileSync(join(dir, 'login.js'), login);
+    writeFileSync(join(dir, 'package.json'), '{"dependencies":{"express-session":"^1.18.0","passport":"^0.5.0 || ^0.6.0"}}');
+    const rules = async () => ((JSON.parse((await run(['--format', 'json', join(dir, 'login.js')])).out) as { files: { findings: { rule: string }[] }[] }).files[0].findings.map((f) => f.rule));
+    assert.ok((await rules()).includes('session-fixation'), 'the range allows 0.5');
+    mkdirSync(join(dir, 'node_modules', 'passport'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'passport', 'package.json'), '{"name":"passport","version":"0.6.0"}');
+    assert.ok(!(await rules()).includes('session-fixation'), '0.6.0 is installed');
+  });
 });
