@@ -3,15 +3,16 @@
 // browsers in, opens code-server with the built extension on a demo workspace, and prints the URL.
 // Ctrl-C stops everything it started.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startDevServer, type DevServer } from '../test/harness/devServer';
-import { requireRedisServer, startRedis, type RedisServer } from '../test/harness/redis';
+import { startDemo } from '../test/harness/demoSetup';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 const root = resolve(__dirname, '..');
 
 async function main(): Promise<void> {
+  ensureSystemPackages('demo');
   execFileSync(process.execPath, [join(root, 'esbuild.config.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const tmp = mkdtempSync(join(tmpdir(), 'session-lens-demo-'));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(tmp, { recursive: true, force: true })];
@@ -26,33 +27,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    let redis: RedisServer | undefined;
-    try {
-      requireRedisServer();
-      redis = await startRedis({ args: ['--notify-keyspace-events', 'KEA'] });
-      cleanups.push(() => redis!.stop());
-    } catch (err) {
-      console.log(`[demo] no redis-server (${(err as Error).message}); using the in-memory store`);
-    }
-    const secret = 'demo-secret-change-me-0123456789abcdef';
-    const app: DevServer = await startDevServer(redis
-      ? { store: 'redis', redisUrl: redis.url, secret }
-      : { store: 'memory', inspect: true, secret });
-    cleanups.push(() => app.stop());
-
-    for (const user of ['alice', 'bob', 'carol']) await app.browser().get(`/login?user=${user}`);
-    const second = app.browser();
-    await second.get('/login?user=alice');
-    await app.browser().get('/count');
-
-    const workspace = join(tmp, 'workspace');
-    cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
-    writeFileSync(join(workspace, '.env'), [
-      `SESSION_SECRET=${secret}`,
-      ...(redis ? [`REDIS_URL=${redis.url}`] : []),
-      `APP_URL=${app.url}`,
-      '',
-    ].join('\n'));
+    const demo = await startDemo({ dir: tmp, onNotice: (line) => console.log(`[demo] ${line}`) });
+    cleanups.push(() => demo.stop());
+    const { app, redis, workspace } = demo;
 
     const { startCodeServer } = await import('../test/host/run-code-server.mjs');
     const server = await startCodeServer({

@@ -1,14 +1,17 @@
 // `npm test`: builds once, then runs the layers — unit (plain mocha), integration (plain mocha against
 // real redis-server and the fixture dev server), extension host (real VS Code via code-server), the same
-// host in an untrusted workspace, and the packaged VSIX — and prints one closing line for all of them. Exits non-zero when any layer fails or does not report.
-//   node scripts/test-all.mjs [unit] [integration] [host] [untrusted] [vsix]   (default: all; untrusted = the
-//   host suite's 'untrusted workspace' tests in restricted mode; vsix = the packaged VSIX installed into
-//   code-server, smoke-tested)
+// host in an untrusted workspace, the journey (a new user's first minutes, by keyboard, in code-server) and the
+// packaged VSIX — and prints one closing line for all of them. Exits non-zero when any layer fails or does not report.
+//   node scripts/test-all.mjs [unit] [integration] [host] [untrusted] [journey] [vsix]   (default: all;
+//   untrusted = the host suite's 'untrusted workspace' tests in restricted mode; journey = test/journey, with
+//   screenshots in out/journey/; vsix = the packaged VSIX installed into code-server, smoke-tested)
+// Missing Debian packages are installed first where this user may (scripts/system-packages.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const mocha = join(root, 'node_modules/mocha/bin/mocha.js');
@@ -17,10 +20,12 @@ const layers = {
   integration: [mocha, '--config', '.mocharc.integration.json', 'test/integration/**/*.test.ts'],
   host: ['test/host/run-code-server.mjs', '--no-build'],
   untrusted: ['test/host/run-code-server.mjs', '--no-build', '--untrusted', '--grep', 'untrusted workspace'],
+  journey: [mocha, '--config', '.mocharc.journey.json', 'test/journey/**/*.test.ts'],
   vsix: ['test/host/run-vsix.mjs'],
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(layers);
-for (const name of chosen) if (!layers[name]) { console.error(`unknown layer '${name}' (unit, integration, host, untrusted, vsix)`); process.exit(2); }
+for (const name of chosen) if (!layers[name]) { console.error(`unknown layer '${name}' (${Object.keys(layers).join(', ')})`); process.exit(2); }
+if (chosen.some((name) => name !== 'unit')) ensureSystemPackages('test');
 
 const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) { console.error('build failed'); process.exit(1); }

@@ -10,3 +10,4 @@ export function startCodeServer(options: {
   untrusted?: boolean;
 }): Promise<CodeServer>;
 export function freePort(): Promise<number>;
+export function launchBrowser(): Promise<import('playwright-core').Browser>;

@@ -17,7 +17,9 @@ import { chromium } from 'playwright-core';
 import { installCodeServer } from './install-code-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: opts } = parseArgs({
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+// Flags are read only when this file is the program: other scripts import its helpers.
+const { values: opts } = isMain ? parseArgs({
   options: { vsix: { type: 'string' }, grep: { type: 'string' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' },
     // Also load an empty extension, the side-by-side baseline of the activation benchmark.
     'baseline-extension': { type: 'boolean' },
@@ -25,7 +27,7 @@ const { values: opts } = parseArgs({
     pictures: { type: 'boolean' },
     // Open the workspace in restricted mode (trust enabled, never granted, no trust prompt).
     untrusted: { type: 'boolean' } },
-});
+}) : { values: {} };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.SESSION_LENS_HOST_TIMEOUT_MS ?? 20 * 60_000);
 
@@ -170,6 +172,6 @@ async function main() {
   return exitCode;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain) {
   main().then((code) => process.exit(code), (err) => { console.error(`[host] ${err.stack ?? err}`); process.exit(1); });
 }
