@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { CdpClient } from '../../../src/core/inspector/cdpClient';
 import { addressEndpoint } from '../../../src/core/inspector/endpoint';
 import { InspectorSessionSource } from '../../../src/core/inspector/inspectorSource';
-import { WRAPPERS_INSTALLED } from '../../../src/core/inspector/liveUpdates';
+import { STATE_SYMBOL, WRAPPERS_INSTALLED } from '../../../src/core/inspector/liveUpdates';
 import type { SessionChange, SourceState } from '../../../src/core/sessions/types';
 import { startDevServer, type DevServer } from '../../harness/devServer';
 import { rawClient, trackUnhandledRejections } from './helpers';
@@ -23,6 +23,34 @@ function nextState(source: InspectorSessionSource, kind: SourceState['kind'], ti
     const stop = source.onStateChange((state) => { if (state.kind === kind) { clearTimeout(timer); stop(); resolve(); } });
   });
 }
+
+/** The leases in the process: binding name → expiry, and the process's clock (read without changing them). */
+async function leases(address: string): Promise<{ now: number; bindings: Record<string, number> }> {
+  const client = await rawClient(address);
+  try {
+    const { result } = await client.send('Runtime.evaluate', {
+      expression: `(() => { const s = globalThis[Symbol.for(${JSON.stringify(STATE_SYMBOL)})];
+        return { now: Date.now(), bindings: s && s.bindings instanceof Map ? Object.fromEntries(s.bindings) : {} }; })()`,
+      returnByValue: true,
+    });
+    return result.value as { now: number; bindings: Record<string, number> };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Polls the process (no event exists for a lease running out) until `condition` holds; fails after `timeoutMs`. */
+async function untilLeases(address: string, condition: (l: { now: number; bindings: Record<string, number> }) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const l = await leases(address);
+    if (condition(l)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const bindingOf = (source: InspectorSessionSource) => (source as unknown as { bindingName: string }).bindingName;
 
 /** Logs in, then out, and counts the destroy events the source got for that session. */
 async function destroyEvents(app: DevServer, source: InspectorSessionSource): Promise<number> {
@@ -84,8 +112,10 @@ describe('in-process: wrappers left behind after an abnormal drop', function () 
     cutSocket(crashed.client);
     await gone;
     assert.equal((await processState(app.inspectorAddress!)).wrapped, true, 'the crashed client left its wrappers');
-    // Nobody renews the crashed client's lease now; let it run out.
-    await new Promise((resolve) => setTimeout(resolve, leaseMs + 100));
+    // Nobody renews the crashed client's lease now: wait until the process's clock has passed it.
+    const crashedBinding = bindingOf(crashed);
+    await untilLeases(app.inspectorAddress!, (l) => l.bindings[crashedBinding] !== undefined && l.now > l.bindings[crashedBinding],
+      'the crashed client\'s lease to run out', leaseMs * 20);
 
     const next = new InspectorSessionSource(addressEndpoint(app.inspectorAddress!), { pollMs: 0 });
     try {
@@ -104,8 +134,13 @@ describe('in-process: wrappers left behind after an abnormal drop', function () 
     try {
       await first.start();
       await second.start();
-      // Longer than the first client's lease: its renewals keep it alive.
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Until the process's clock is past the first client's lease as granted at start: only its renewals
+      // can keep it alive now.
+      const firstBinding = bindingOf(first);
+      const granted = (await leases(app.inspectorAddress!)).bindings[firstBinding];
+      assert.ok(granted, 'the first client holds a lease');
+      await untilLeases(app.inspectorAddress!, (l) => l.now > granted + 50, 'the first lease as granted to pass');
+      assert.ok((await leases(app.inspectorAddress!)).bindings[firstBinding] > granted, 'the first client renewed its lease');
       await second.close();
       assert.equal((await processState(app.inspectorAddress!)).wrapped, true, 'the first client still follows the store');
       assert.equal(await destroyEvents(app, first), 1);

@@ -2,11 +2,11 @@
 // blocked by DEBUG SLEEP past the command timeout, and keys that expire between SCAN and the read.
 import assert from 'node:assert/strict';
 import Redis, { Cluster } from 'ioredis';
-import { startCluster, startRedis } from '../../harness/redis';
+import { rawCommand, startCluster, startRedis } from '../../harness/redis';
 import { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
 import { parseRedisUrl } from '../../../src/core/redis/url';
 import { listAllSessions } from '../../../src/core/sessions/listAll';
-import { failOnUnhandledRejection, stateReached } from './helpers';
+import { failOnUnhandledRejection, stateReached, until } from './helpers';
 
 const session = (i: number) => JSON.stringify({ cookie: { expires: new Date(Date.now() + 3600_000).toISOString() }, user: { id: i } });
 
@@ -88,8 +88,10 @@ describe('redis faults: failover, blocked server, expiry', function () {
         assert.equal((await listAllSessions(source)).sessions.length, 50);
         // DEBUG SLEEP blocks the whole server (CLIENT PAUSE lets some commands through).
         const sleeper = new Redis(redis.url);
+        await sleeper.ping();
         const sleeping = sleeper.call('DEBUG', 'SLEEP', '1.5');
-        await new Promise((r) => setTimeout(r, 50));
+        // Blocked once a PING on a fresh connection gets no answer within 100 ms.
+        await until(() => rawCommand(redis.port, 'PING', 100).then(() => false, () => true), 1000, 'DEBUG SLEEP to block the server', 0);
         const started = Date.now();
         await assert.rejects(listAllSessions(source), /timed out/i);
         assert.ok(Date.now() - started < 1200, 'the command timeout, not the sleep, ended the wait');
@@ -122,11 +124,16 @@ describe('redis faults: failover, blocked server, expiry', function () {
       proto.scanBuffer = async function (this: Redis, ...args: unknown[]) {
         const reply = await original.apply(this, args);
         const doomed = reply[1].filter((_k, i) => i % 3 === 0);
+        if (doomed.length === 0) return reply;
         for (const k of doomed) {
           await client.pexpire(k, 1);
           expired.add(k.toString().slice('sess:'.length));
         }
-        if (doomed.length) await new Promise((r) => setTimeout(r, 5));
+        // Every deadline is at most 1 ms after the server's clock now; wait until its clock has passed that
+        // (TIME touches no key, so none is expired early by looking at it).
+        const serverMs = async () => { const [s, us] = await client.time(); return Number(s) * 1000 + Number(us) / 1000; };
+        const lastDeadline = (await serverMs()) + 1;
+        await until(async () => (await serverMs()) > lastDeadline + 1, 2000, 'the TTLs to run out', 1);
         return reply;
       };
       const { sessions } = await listAllSessions(source, { pageSize: 50 });

@@ -2,11 +2,11 @@
 // notifications disabled, odd and huge values, keys that vanish between SCAN and GET.
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
-import { startRedis } from '../../harness/redis';
+import { rawCommand, startRedis } from '../../harness/redis';
 import { RedisSessionSource, SourceUnavailableError, StaleCursorError } from '../../../src/core/redis/redisSessionSource';
 import { parseRedisUrl } from '../../../src/core/redis/url';
 import { listAllSessions } from '../../../src/core/sessions/listAll';
-import { failOnUnhandledRejection, nextChange, stateReached } from './helpers';
+import { failOnUnhandledRejection, nextChange, stateReached, until } from './helpers';
 
 const session = (i: number) => JSON.stringify({ cookie: { expires: new Date(Date.now() + 3600_000).toISOString() }, user: { id: i } });
 
@@ -64,7 +64,8 @@ describe('redis faults', function () {
         const started = Date.now();
         await assert.rejects(source.list({ limit: 10 }), /timed out/i);
         assert.ok(Date.now() - started < 1200, 'the timeout, not the pause, ended the wait');
-        await new Promise((r) => setTimeout(r, 1600));
+        // A new client's PING waits while the server is paused: its answer marks the end of the pause.
+        assert.equal(await rawCommand(redis.port, 'PING', 10_000), '+PONG');
         const { sessions } = await listAllSessions(source);
         assert.deepEqual(sessions.map((s) => s.id), ['a']);
       });
@@ -80,7 +81,8 @@ describe('redis faults', function () {
     try {
       source.start();
       await stateReached(source, 'connected');
-      await new Promise((r) => setTimeout(r, 300));
+      // The source raises no event when it settles on a live mode: a bounded poll of that state.
+      await until(() => source.liveMode !== 'off', 5000, 'a live mode');
       assert.equal(source.liveMode, 'polling');
       const added = nextChange(source, (c) => c.some((x) => x.kind === 'set' && x.id === 'new'), 10_000, 'polled set');
       await redis.cli('set', 'sess:new', session(1));

@@ -53,10 +53,23 @@ export async function failOnUnhandledRejection<T>(body: () => Promise<T>): Promi
   process.on('unhandledRejection', onRejection);
   try {
     const result = await body();
-    await new Promise((r) => setTimeout(r, 50));
+    // Node reports a rejection left unhandled once the microtasks of the turn that made it have run.
+    await new Promise((r) => setImmediate(r));
     assert.deepEqual(seen.map(String), [], 'no unhandled promise rejections');
     return result;
   } finally {
     process.off('unhandledRejection', onRejection);
+  }
+}
+
+/**
+ * Polls `condition` until it holds (for state no event announces), every `everyMs`; fails after `timeoutMs`.
+ * A condition that is true at once returns at once.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

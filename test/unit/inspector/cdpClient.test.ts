@@ -68,11 +68,14 @@ describe('CDP client', () => {
   });
 
   it('fails pending requests at once when the other side goes away, and reports the close', async () => {
-    onRequest = () => undefined;
+    // The peer goes away once the request has reached it (so it is pending on the client, not unsent).
+    let received!: () => void;
+    const arrived = new Promise<void>((r) => { received = r; });
+    onRequest = () => received();
     const client = await CdpClient.connect(url, { requestTimeoutMs: 30_000 });
     const closed = new Promise<string>((r) => client.onClose(r));
     const pending = client.send('Never.answered');
-    await new Promise((r) => setTimeout(r, 20));
+    await arrived;
     peer!.terminate();
     await assert.rejects(pending, /Never\.answered: the inspector connection closed/);
     assert.match(await closed, /closed/);

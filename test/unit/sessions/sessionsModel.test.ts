@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mock } from 'node:test';
 import { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import type { ListPage, SessionChange, SessionRecord, SessionSource, SourceState } from '../../../src/core/sessions/types';
 import { Listeners } from '../../../src/core/listeners';
@@ -74,6 +75,9 @@ function changed(model: SessionsModel, predicate?: () => boolean, timeoutMs = 20
     });
   });
 }
+
+/** Runs every microtask the fake sources queued (they use no timers and no I/O). */
+const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const ids = (model: SessionsModel, sourceId: string) => model.snapshot(sourceId).sessions.map((r) => r.id);
 const many = (n: number, user: (i: number) => string | null = () => null) => Array.from({ length: n }, (_, i) => rec(`s${i}`, user(i)));
@@ -283,20 +287,34 @@ describe('SessionsModel', () => {
     });
 
     it('coalesces a burst of changes into one notification per window', async () => {
-      const source = new FakeSource('a', []);
-      model = new SessionsModel({ pageSize: 10, notifyDelayMs: 40 });
-      model.setSources([source]);
-      await model.refresh();
-      await changed(model);
-      let calls = 0;
-      model.onDidChange(() => calls++);
-      for (let i = 0; i < 20; i++) {
-        source.records.push(rec(`n${i}`));
-        source.emit([{ kind: 'set', id: `n${i}` }]);
+      // A fake clock: the notification window is stepped through, not waited for.
+      mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        const source = new FakeSource('a', []);
+        model = new SessionsModel({ pageSize: 10, notifyDelayMs: 40 });
+        model.setSources([source]);
+        await model.refresh();
+        await drained();
+        mock.timers.tick(40);
+        let calls = 0;
+        model.onDidChange(() => calls++);
+        for (let i = 0; i < 20; i++) {
+          source.records.push(rec(`n${i}`));
+          source.emit([{ kind: 'set', id: `n${i}` }]);
+        }
+        await drained();
+        assert.equal(ids(model, 'a').length, 20, 'all 20 applied');
+        assert.equal(calls, 0, 'nothing announced before the window ends');
+        mock.timers.tick(39);
+        assert.equal(calls, 0, 'nothing announced before the window ends');
+        mock.timers.tick(1);
+        assert.equal(calls, 1, 'one notification for the burst');
+        await drained();
+        mock.timers.tick(1000);
+        assert.equal(calls, 1, 'and no more after it');
+      } finally {
+        mock.timers.reset();
       }
-      await changed(model, () => ids(model, 'a').length === 20);
-      await new Promise((r) => setTimeout(r, 60));
-      assert.ok(calls >= 1 && calls <= 2, `20 changes gave ${calls} notifications`);
     });
 
     it('applies an action at once with forget and reload', async () => {
@@ -354,11 +372,19 @@ describe('SessionsModel', () => {
       model = new SessionsModel({ pageSize: 10, notifyDelayMs: 1 });
       let calls = 0;
       model.onDidChange(() => calls++);
-      model.setSources([source]);
-      model.dispose();
-      await new Promise((r) => setTimeout(r, 20));
-      assert.equal(calls, 0);
-      assert.equal(source.listenerCount, 0);
+      mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        model.setSources([source]);
+        model.dispose();
+        // The first listing (started by setSources) ends after dispose, and every window passes.
+        await drained();
+        assert.equal(source.listCalls.length, 1, 'the listing ran');
+        mock.timers.tick(1000);
+        assert.equal(calls, 0);
+        assert.equal(source.listenerCount, 0);
+      } finally {
+        mock.timers.reset();
+      }
     });
   });
 });
