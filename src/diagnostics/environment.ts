@@ -1,7 +1,8 @@
-// Finds the nearest package.json (dependencies) and `.env.example` of a file through `workspace.fs`, cached
-// per folder and forgotten when either file changes.
+// Finds the nearest package.json (dependencies), `.env.example` and the installed versions of the packages rules
+// ask about (`node_modules/<name>/package.json`) of a file through `workspace.fs`, cached per folder and forgotten
+// when any of them changes.
 import * as vscode from 'vscode';
-import type { LintEnvironment } from '../core/lint';
+import { INSTALLED_PACKAGES, type LintEnvironment } from '../core/lint';
 import { DisposableStore } from '../common/lifecycle';
 
 export class EnvironmentFinder extends DisposableStore {
@@ -9,6 +10,7 @@ export class EnvironmentFinder extends DisposableStore {
 
   constructor() {
     super();
+    // node_modules/<name>/package.json is covered by the same glob (an install or upgrade rewrites it).
     const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/{package.json,.env.example}'));
     const forget = () => this.cache.clear();
     this.register(watcher.onDidChange(forget));
@@ -42,6 +44,8 @@ export class EnvironmentFinder extends DisposableStore {
         const exampleUri = vscode.Uri.joinPath(dir, '.env.example');
         const example = await readText(exampleUri);
         if (example !== undefined) env.envExample = { path: exampleUri.toString(), text: example };
+        const installed = await installedVersions(dir, folder);
+        if (installed) env.installed = installed;
         return env;
       }
       if (folder && dir.toString() === folder.uri.toString()) break;
@@ -51,6 +55,29 @@ export class EnvironmentFinder extends DisposableStore {
     }
     return {};
   }
+}
+
+/** `node_modules/<name>/package.json` in `dir` or a folder above it (within the workspace folder), as Node resolves. */
+async function installedVersions(dir: vscode.Uri, folder: vscode.WorkspaceFolder | undefined): Promise<Record<string, string> | undefined> {
+  let out: Record<string, string> | undefined;
+  for (const name of INSTALLED_PACKAGES) {
+    let d = dir;
+    for (let i = 0; i < 30; i++) {
+      const text = await readText(vscode.Uri.joinPath(d, 'node_modules', name, 'package.json'));
+      if (text !== undefined) {
+        try {
+          const { version } = JSON.parse(text) as { version?: unknown };
+          if (typeof version === 'string') (out ??= {})[name] = version;
+        } catch { /* unreadable: the declared range decides */ }
+        break;
+      }
+      if (folder && d.toString() === folder.uri.toString()) break;
+      const parent = vscode.Uri.joinPath(d, '..');
+      if (parent.toString() === d.toString()) break;
+      d = parent;
+    }
+  }
+  return out;
 }
 
 export async function readText(uri: vscode.Uri): Promise<string | undefined> {

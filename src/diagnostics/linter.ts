@@ -2,7 +2,7 @@
 // findings per document so the code-action provider can offer their fixes.
 import * as vscode from 'vscode';
 // The analyzer is light; the parser behind it (@babel/parser) is only loaded by the first lint.
-import { Finding, LintEnvironment, lintSource, ruleDocsUrl } from '../core/lint';
+import { Finding, LintEnvironment, PathGlobs, isTestPath, lintSource, ruleDocsUrl } from '../core/lint';
 import { DisposableStore } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import { EnvironmentFinder } from './environment';
@@ -25,6 +25,8 @@ export class SessionLinter extends DisposableStore {
   private readonly results = new Map<string, LintedDocument>();
   readonly environments: EnvironmentFinder;
   private settings: LintSettings = readLintSettings();
+  /** Exclude globs per workspace folder ('' for files outside any folder), read on first use. */
+  private readonly excludes = new Map<string, PathGlobs>();
   private readonly onDidLintEmitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   /** Fires after a document's diagnostics were replaced. */
   readonly onDidLint = this.onDidLintEmitter.event;
@@ -39,6 +41,7 @@ export class SessionLinter extends DisposableStore {
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsLintSettings(e)) return;
       this.settings = readLintSettings();
+      this.excludes.clear();
       this.relintAll();
     }));
     this.register({ dispose: () => this.scheduler.dispose() });
@@ -73,14 +76,33 @@ export class SessionLinter extends DisposableStore {
     if (clear) this.collection.delete(uri);
   }
 
+  /**
+   * Where a file stands: excluded by `sessionLens.lint.exclude`, or a test, fixture or example (its findings are
+   * info). Both are decided on the path relative to its workspace folder (only the name for other files).
+   */
+  fileFacts(uri: vscode.Uri): { excluded: boolean; testFile: boolean } {
+    const folder = uri.scheme === 'untitled' ? undefined : vscode.workspace.getWorkspaceFolder(uri);
+    const base = folder?.uri.path.replace(/\/$/, '');
+    const rel = base !== undefined && uri.path.startsWith(`${base}/`) ? uri.path.slice(base.length + 1) : uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const key = folder?.uri.toString() ?? '';
+    let globs = this.excludes.get(key);
+    if (!globs) {
+      globs = new PathGlobs(folder ? readLintSettings(folder.uri).exclude : this.settings.exclude);
+      this.excludes.set(key, globs);
+    }
+    return { excluded: globs.matches(rel), testFile: isTestPath(rel) };
+  }
+
   async lintDocument(document: vscode.TextDocument): Promise<void> {
     try {
+      const facts = this.fileFacts(document.uri);
+      if (facts.excluded) { this.forget(document.uri, true); return; }
       const environment = await this.environments.for(document.uri);
       if (document.isClosed) return;
       const version = document.version;
       const text = document.getText();
       const started = performance.now();
-      const findings = lintSource(text, document.fileName, { rules: this.settings.rules, environment }).findings;
+      const findings = lintSource(text, document.fileName, { rules: this.settings.rules, environment, testFile: facts.testFile }).findings;
       this.scheduler.recordDuration(document.uri.toString(), performance.now() - started);
       if (document.version !== version) return;
       this.publish(document.uri, { version, text, findings, environment });

@@ -6,6 +6,8 @@ export interface LintSettings {
   enable: boolean;
   workspace: boolean;
   rules: Record<string, RuleLevel>;
+  /** Globs of files and folders not to check (`sessionLens.lint.exclude`), relative to the workspace folder. */
+  exclude: string[];
 }
 
 export function readLintSettings(scope?: vscode.ConfigurationScope): LintSettings {
@@ -15,7 +17,8 @@ export function readLintSettings(scope?: vscode.ConfigurationScope): LintSetting
   for (const [id, level] of Object.entries(raw)) {
     if (RULES_BY_ID.has(id) && typeof level === 'string' && (RULE_LEVELS as readonly string[]).includes(level)) rules[id] = level as RuleLevel;
   }
-  return { enable: config.get<boolean>('lint.enable', true), workspace: config.get<boolean>('lint.workspace', false), rules };
+  const exclude = (config.get<unknown[]>('lint.exclude') ?? []).filter((g): g is string => typeof g === 'string' && g.trim() !== '');
+  return { enable: config.get<boolean>('lint.enable', true), workspace: config.get<boolean>('lint.workspace', false), rules, exclude };
 }
 
 export function affectsLintSettings(e: vscode.ConfigurationChangeEvent): boolean {

@@ -1,5 +1,5 @@
-// "Check Session Config in Workspace": lints every JS/TS file (files.exclude, .gitignore and node_modules
-// respected) with progress, and shows the findings of closed files too.
+// "Check Session Config in Workspace": lints every JS/TS file (files.exclude, sessionLens.lint.exclude, .gitignore
+// and node_modules respected) with progress, and shows the findings of closed files too.
 import * as vscode from 'vscode';
 import { IgnoreRules, isLintablePath, lintSource } from '../core/lint';
 import { readText } from './environment';
@@ -11,7 +11,7 @@ export async function checkWorkspace(linter: SessionLinter, token?: vscode.Cance
   // `undefined` exclude = files.exclude applies; node_modules and .gitignore are filtered below.
   const candidates = await vscode.workspace.findFiles('**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}', undefined, undefined, token);
   const ignores = await gitignores(token);
-  const files = candidates.filter((uri) => isLintablePath(uri.path) && !/(^|\/)node_modules\//.test(uri.path) && !isIgnored(ignores, uri));
+  const files = candidates.filter((uri) => isLintablePath(uri.path) && !/(^|\/)node_modules\//.test(uri.path) && !isIgnored(ignores, uri) && !linter.fileFacts(uri).excluded);
   const settings = linter.currentSettings;
   let findings = 0;
   let done = 0;
@@ -27,7 +27,7 @@ export async function checkWorkspace(linter: SessionLinter, token?: vscode.Cance
     const text = await readText(uri);
     if (text === undefined) continue;
     const environment = await linter.environments.for(uri);
-    const result = lintSource(text, uri.path, { rules: settings.rules, environment });
+    const result = lintSource(text, uri.path, { rules: settings.rules, environment, testFile: linter.fileFacts(uri).testFile });
     findings += result.findings.length;
     linter.publish(uri, { version: undefined, text, findings: result.findings, environment });
   }
