@@ -155,9 +155,10 @@ const logoutWithoutDestroy: Rule = {
       if (ends) continue;
       const touches = mentionsSession(h.fn) || callsPassport(h.fn, req, ['logout', 'logOut']) !== undefined;
       if (!sessionsHere && !touches) continue;
-      // `GET /logout` that only shows a confirmation page, next to the handler of the same path that logs out.
+      // `GET /logout` that only shows a confirmation page next to the POST (or DELETE) of the same path: the
+      // handler that acts is the one judged.
       const route = h.route;
-      if (route?.method === 'get' && !touches && logouts.some((o) => o.ends && o.h.route && o.h.route.method !== 'get' && samePath(o.h.route.path, route.path))) continue;
+      if (route?.method === 'get' && !touches && logouts.some((o) => o.h.route && o.h.route.method !== 'get' && o.h.route.method !== 'use' && samePath(o.h.route.path, route.path))) continue;
       report(h.anchor, 'The logout handler leaves the session alive, so a stolen or shared session id stays logged in; call req.session.destroy() or regenerate().');
     }
   },
