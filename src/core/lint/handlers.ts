@@ -99,6 +99,7 @@ class HandlerFinder {
       }
     }
     this.decoratedMethods();
+    this.nextRouteFile();
     this.namedFunctions();
     return { handlers: this.out, passportLogins };
   }
@@ -275,6 +276,38 @@ class HandlerFinder {
       for (const f of this.model.index.functions) if (f.type === 'FunctionDeclaration' && f.id && !this.declarations.has(f.id.name)) this.declarations.set(f.id.name, f);
     }
     return this.declarations;
+  }
+
+  /**
+   * Next.js route files: `app/.../logout/route.ts` exporting `POST`, `GET`, ... (App Router), and
+   * `pages/api/.../login.ts` exporting a default handler (Pages Router). The route's path is the file's.
+   */
+  private nextRouteFile(): void {
+    const file = this.model.fileName.replace(/\\/g, '/');
+    const app = /(?:^|\/)app(\/.*?)\/route\.[cm]?[jt]sx?$/.exec(file);
+    const pages = app ? null : /(?:^|\/)pages(\/api\/.*?)(?:\/index)?\.[cm]?[jt]sx?$/.exec(file);
+    if (!app && !pages) return;
+    // Route groups `(auth)` do not show in the URL.
+    const path = (app ?? pages)![1].replace(/\/\([^/]*\)/g, '') || '/';
+    for (const statement of this.model.file.program.body) {
+      if (pages && statement.type === 'ExportDefaultDeclaration') {
+        const fn = this.resolveFn(statement.declaration, 0);
+        const route: Route = { method: 'all', path };
+        const kind = routeKind(route, file);
+        if (fn && kind) this.add(fn, kind, fn.type === 'FunctionDeclaration' && fn.id ? fn.id : statement, route);
+      }
+      if (!app || statement.type !== 'ExportNamedDeclaration' || !statement.declaration) continue;
+      const d = statement.declaration;
+      const named: [t.Identifier, t.Node][] = d.type === 'FunctionDeclaration' && d.id ? [[d.id, d]]
+        : d.type === 'VariableDeclaration' ? d.declarations.flatMap((x) => (x.id.type === 'Identifier' && x.init ? [[x.id, x.init] as [t.Identifier, t.Node]] : [])) : [];
+      for (const [id, value] of named) {
+        if (!/^(GET|POST|PUT|PATCH|DELETE)$/.test(id.name)) continue;
+        const fn = this.resolveFn(value, 0);
+        const route: Route = { method: id.name.toLowerCase(), path };
+        const kind = routeKind(route, file);
+        if (fn && kind) this.add(fn, kind, id, route);
+      }
+    }
   }
 
   /** Nest controllers: `@Post('login') login(@Req() req) {}`. */

@@ -146,8 +146,9 @@ const logoutWithoutDestroy: Rule = {
     const logouts: { h: Handler; req: string; ends: boolean }[] = [];
     const passportOk = passportRegenerates(model) !== false;
     for (const h of fileHandlers(model).handlers) {
-      const req = requestName(h.fn);
-      if (h.kind === 'logout' && req) logouts.push({ h, req, ends: endsSession(model, h.fn, req, passportOk) });
+      // A handler may take no request at all (a Next.js `POST()` that reads the session from cookies()).
+      const req = requestName(h.fn) ?? '';
+      if (h.kind === 'logout') logouts.push({ h, req, ends: endsSession(model, h.fn, req, passportOk) });
     }
     if (logouts.length === 0) return;
     const sessionsHere = model.usesModule('express-session', 'cookie-session', '@fastify/session', 'fastify-session', 'koa-session', 'iron-session', '@fastify/secure-session');
