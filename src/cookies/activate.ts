@@ -162,8 +162,8 @@ export function activateCookieDecoder(services: Services): void {
       void vscode.window.showInformationMessage(`Session Lens: no Sessions view is connected, so session ${sid} cannot be opened. Connect a store in the Sessions view first.`);
       return false;
     }
-    await vscode.commands.executeCommand('sessionLens.revealSession', { sid });
-    return true;
+    // True only when the session was found and revealed.
+    return (await vscode.commands.executeCommand<boolean>('sessionLens.revealSession', { sid })) === true;
   });
 
   async function sidOfActiveDocument(): Promise<string | undefined> {
