@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
-import { createServer } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -18,15 +18,18 @@ import { activateExtension, screenshot, waitForEvent, waitUntil } from './helper
 const repoRoot = path.resolve(__dirname, '../..');
 const appJs = path.join(repoRoot, 'test/fixtures/dev-server/app.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * The port the fixture app listens on (it binds port 0) when its stdout goes to the debug console: it writes
+ * the port to PORT_FILE once it serves. No event announces the file, so this is a bounded poll.
+ */
+async function portFromFile(file: string, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+    if (/^\d+$/.test(text)) return Number(text);
+    if (Date.now() > deadline) throw new Error(`the app did not write its port to ${file} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function get(url: string): Promise<{ status: number; body: any }> {
@@ -58,14 +61,17 @@ describe('in-process sessions (host)', function () {
     assert.ok(registry && follower && controller && provider && model, 'the in-process feature and the Sessions view expose their objects');
   });
 
+  const cleanups: (() => void)[] = [];
   afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
   });
 
   it('follows a program launched under js-debug and marks the session of the request paused in /login', async () => {
     assert.equal(follower.isFollowing, true, 'following is on by default in a trusted workspace');
-    const port = await freePort();
+    const portFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'session-lens-port-')), 'port');
+    cleanups.push(() => fs.rmSync(path.dirname(portFile), { recursive: true, force: true }));
     const lines = fs.readFileSync(appJs, 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('req.session.user = user;'));
     assert.ok(line > 0);
@@ -77,7 +83,7 @@ describe('in-process sessions (host)', function () {
       name: 'Session Lens fixture',
       program: appJs,
       cwd: repoRoot,
-      env: { PORT: String(port), SESSION_STORE: 'memory' },
+      env: { PORT: '0', PORT_FILE: portFile, SESSION_STORE: 'memory' },
       console: 'internalConsole',
       skipFiles: ['<node_internals>/**'],
     });
@@ -93,6 +99,7 @@ describe('in-process sessions (host)', function () {
     assert.equal(source.kind, 'inspector');
     assert.match(source.label, /Session Lens fixture/);
 
+    const port = await portFromFile(portFile);
     const login = get(`http://127.0.0.1:${port}/login?user=alice`);
     const marked = await waitUntil(() => source.marks.paused && source.marks.markedSessionId ? source.marks.markedSessionId : undefined,
       follower.onDidChange, 30_000, 'the paused request\'s session to be marked');
@@ -163,9 +170,8 @@ describe('in-process sessions (host)', function () {
   });
 
   it('attaches by inspector address through the command, and detaches', async () => {
-    const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', appJs], {
-      cwd: repoRoot, env: { ...process.env, PORT: String(port), SESSION_STORE: 'memorystore', ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot, env: { ...process.env, PORT: '0', SESSION_STORE: 'memorystore', ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
       const inspector = await new Promise<string>((resolve, reject) => {
@@ -177,9 +183,13 @@ describe('in-process sessions (host)', function () {
           if (m) { clearTimeout(timer); resolve(m[1]); }
         });
       });
-      await new Promise<void>((resolve) => {
+      const port = await new Promise<number>((resolve) => {
         let out = '';
-        child.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('"listening"')) resolve(); });
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /\{"event":"listening","port":(\d+)\}/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
       });
       const login = await get(`http://127.0.0.1:${port}/login?user=bob`);
       const changed = waitForEvent(registry.onDidChange, () => true, 20_000, 'the registry to change');
@@ -191,7 +201,12 @@ describe('in-process sessions (host)', function () {
       assert.deepEqual(page.sessions.map((s) => [s.id, s.user, s.store]), [[login.body.sid, 'bob@example.test', 'memorystore#1']]);
       await vscode.commands.executeCommand('sessionLens.detachNodeProcess', source.id);
       assert.equal(registry.get(source.id), undefined);
-      assert.equal(source.state.kind === 'closed' || source.state.kind === 'connected', true);
+      // Detaching closes the connection (asynchronously: the wrappers are removed from the process first).
+      const stateChanged: vscode.Event<unknown> = (listener) => ({ dispose: source.onStateChange(() => listener(undefined)) });
+      await waitUntil(() => (source.state.kind === 'closed' ? true : undefined), stateChanged, 10_000, `the source closed (now ${source.state.kind})`);
+      assert.equal(source.client, undefined, 'no inspector connection is left open');
+      // The process keeps serving, without Session Lens: the session is still there and nothing is attached.
+      assert.equal((await get(`http://127.0.0.1:${port}/count`)).status, 200, 'the app still serves');
     } finally {
       child.kill();
     }

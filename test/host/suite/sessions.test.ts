@@ -44,6 +44,21 @@ describe('sessions view (Redis)', function () {
     return { browser, sid: (await browser.sessionId())! };
   };
   const selectedSid = () => { const s = treeView.selection[0]; return s?.type === 'session' ? s.id : undefined; };
+  const config = () => vscode.workspace.getConfiguration('sessionLens');
+  /** What every test needs, whatever ran before it: the `redis.url` setting naming this Redis, connected and listed. */
+  const ensureConnected = async () => {
+    if (config().get<string>('redis.url') !== redis.url) {
+      // The extension connects configured connections when the setting changes.
+      await config().update('redis.url', redis.url, vscode.ConfigurationTarget.Global);
+    } else if (!sources.get(SOURCE_ID)) {
+      await connections.connect({ name: 'settings', url: redis.url, prefix: 'sess:', origin: 'settings' }, { interactive: false });
+    }
+    await waitForSessions(() => true, 'the configured Redis connected and listed');
+    // Not grouped, not filtered (a failed test may have left either).
+    if (config().inspect('sessions.groupByUser')?.globalValue !== undefined) await config().update('sessions.groupByUser', undefined, vscode.ConfigurationTarget.Global);
+    await waitForView(() => (provider.groupByUser ? undefined : true), 'grouping off');
+    if (model.filter) await vscode.commands.executeCommand('sessionLens.clearSessionsFilter');
+  };
 
   before(async () => {
     const api = await activateExtension();
@@ -57,6 +72,12 @@ describe('sessions view (Redis)', function () {
     app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: APP, secret: WORKSPACE_SECRET });
   });
 
+  beforeEach(async function () {
+    // The first test configures the connection itself; every other one starts connected.
+    if (this.currentTest?.title.startsWith('shows the app\'s sessions after the connection is configured')) return;
+    await ensureConnected();
+  });
+
   after(async () => {
     const config = vscode.workspace.getConfiguration('sessionLens');
     await config.update('sessions.groupByUser', undefined, vscode.ConfigurationTarget.Global);
@@ -68,6 +89,11 @@ describe('sessions view (Redis)', function () {
   });
 
   it('shows the app\'s sessions after the connection is configured, and updates live after a login', async () => {
+    // From nothing: no connection, no setting, an empty store (whatever ran before).
+    await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: SOURCE_ID });
+    await config().update('redis.url', undefined, vscode.ConfigurationTarget.Global);
+    assert.equal(sources.get(SOURCE_ID), undefined, 'not connected before the setting names the Redis');
+    await redis.cli('flushall');
     const alice = app.browser();
     const bob = app.browser();
     const visitor = app.browser();
@@ -146,7 +172,8 @@ describe('sessions view (Redis)', function () {
 
   it('filters by sid, user or any field text, with the count in the view\'s description and badge', async () => {
     const { sid: hankSid } = await loginAs('hank');
-    await waitForSessions((ids) => ids.includes(hankSid), 'hank in the view');
+    const { sid: adminSid } = await loginAs('alice'); // alice is the fixture's admin
+    await waitForSessions((ids) => ids.includes(hankSid) && ids.includes(adminSid), 'hank and alice in the view');
     const loaded = model.counts().loaded;
     await waitForView(() => (treeView.description === `${loaded} sessions` ? true : undefined), 'the unfiltered count');
     assert.equal(treeView.badge?.value, loaded);
@@ -178,7 +205,10 @@ describe('sessions view (Redis)', function () {
   it('groups sessions by user: a node per user with their sessions, anonymous ones apart', async () => {
     const first = await loginAs('gina');
     const second = await loginAs('gina');
-    await waitForSessions((ids) => ids.includes(first.sid) && ids.includes(second.sid), 'both of gina\'s sessions');
+    const visitor = app.browser();
+    await visitor.get('/count'); // an anonymous session
+    const visitorSid = (await visitor.sessionId())!;
+    await waitForSessions((ids) => [first.sid, second.sid, visitorSid].every((sid) => ids.includes(sid)), 'both of gina\'s sessions and a visitor\'s');
     await vscode.commands.executeCommand('sessionLens.toggleGroupByUser');
     await waitForView(() => (provider.groupByUser ? true : undefined), 'grouping on');
     const children = rootChildren();
@@ -335,6 +365,8 @@ describe('sessions view (Redis)', function () {
   });
 
   it('shows "disconnected — retrying" when Redis dies, and recovers by itself when it returns on the same port', async () => {
+    const { sid: beforeSid } = await loginAs('pat');
+    await waitForSessions((ids) => ids.includes(beforeSid), 'a session listed before the outage');
     await waitForView(() => (connections.status().text === '$(database) settings' ? true : undefined), 'the status bar connected');
     assert.equal(connections.status().warning, false);
     const before = sessionIds()!;
