@@ -31,11 +31,32 @@ const { values: opts } = isMain ? parseArgs({
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.SESSION_LENS_HOST_TIMEOUT_MS ?? 20 * 60_000);
 
+/**
+ * A loopback port nothing listened on a moment ago. Not for starting a server on (another process may take
+ * it first): code-server binds port 0 and reports its port (see startCodeServer).
+ */
 export function freePort() {
   return new Promise((res, rej) => {
     const srv = createNetServer();
     srv.on('error', rej);
     srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
+  });
+}
+
+/** The port code-server bound (it is started on port 0), from its "HTTP server listening on" log line. */
+function listeningPort(child, log, timeoutMs) {
+  return new Promise((resolvePort, reject) => {
+    const check = () => {
+      const m = /HTTP server listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(log());
+      if (m) { done(); resolvePort(Number(m[1])); }
+    };
+    const onExit = (code) => { done(); reject(new Error(`code-server exited with ${code} before it listened:\n${log().slice(-2000)}`)); };
+    const timer = setTimeout(() => { done(); reject(new Error(`code-server did not listen within ${timeoutMs} ms:\n${log().slice(-2000)}`)); }, timeoutMs);
+    const done = () => { clearTimeout(timer); child.stdout.off('data', check); child.stderr.off('data', check); child.off('exit', onExit); };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.on('exit', onExit);
+    check();
   });
 }
 
@@ -49,10 +70,9 @@ async function waitForHttp(url, timeoutMs, child) {
   throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
 }
 
-/** Starts code-server with a fresh profile on a free loopback port. */
+/** Starts code-server with a fresh profile on a loopback port it binds itself (port 0: no port race). */
 export async function startCodeServer({ workspace, extensionsDir, userDataDir, env = {}, settings = {}, untrusted = false }) {
   const entry = installCodeServer();
-  const port = await freePort();
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
     ...(untrusted
@@ -63,7 +83,7 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, e
     'telemetry.telemetryLevel': 'off',
     ...settings,
   }, null, 2));
-  const child = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+  const child = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', '127.0.0.1:0',
     '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace], {
     env: { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg'), ...env },
@@ -72,6 +92,7 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, e
   let serverLog = '';
   child.stdout.on('data', (d) => { serverLog += d; });
   child.stderr.on('data', (d) => { serverLog += d; });
+  const port = await listeningPort(child, () => serverLog, 60_000);
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, child);
   return { port, child, log: () => serverLog, stop: () => { if (child.exitCode === null) child.kill('SIGTERM'); } };
 }
