@@ -22,11 +22,20 @@ describe('in-process faults', function () {
       await app.browser().get('/login?user=alice');
       await addBulkSessions(app.inspectorAddress!, 100_000, 400);
       await source.start();
+      // Kill it as soon as the listing's request (tens of megabytes to produce) has been sent: the process
+      // dies while it is producing or sending the answer, never before it got the request.
+      const client = source.client!;
+      const send = client.send.bind(client);
+      let killed = false;
+      client.send = ((...args: Parameters<typeof send>) => {
+        const reply = send(...args);
+        if (!killed && args[0] === 'Runtime.callFunctionOn') { killed = true; app.process.kill('SIGKILL'); }
+        return reply;
+      }) as typeof client.send;
       const listing = source.listAll();
-      // Kill it while the listing (tens of megabytes) is being produced or sent.
-      setTimeout(() => app.process.kill('SIGKILL'), 20);
       const started = Date.now();
       await assert.rejects(listing, /inspector connection|closed|ended/);
+      assert.equal(killed, true, 'the process was killed during the listing');
       assert.ok(Date.now() - started < 10_000, 'the failure comes quickly, not after a timeout');
       assert.equal(source.state.kind, 'disconnected');
       if (app.process.exitCode === null && app.process.signalCode === null) await new Promise((r) => app.process.once('exit', r));
