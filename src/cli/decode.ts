@@ -3,12 +3,14 @@
 // 2 unusable input or flags.
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { decodeCookies, isFormatId, type DecodedCookie } from '../core/cookies/decode';
+import { decodeCookies, isFormatId, type CookieHint, type DecodedCookie } from '../core/cookies/decode';
 import { FORMATS } from '../core/cookies/registry';
 import { formatDecodedText, isFolded } from '../core/cookies/report';
 import { secretBytes, type SigningSecret } from '../core/secrets/secret';
 import { readWorkspaceEnvFiles } from '../core/secrets/workspaceEnv';
-import { collectEnvSecrets } from '../core/secrets/envSecrets';
+import { collectEnvSecrets, type EnvFileText } from '../core/secrets/envSecrets';
+import { decoderHints } from '../core/setups';
+import { workspaceSetups } from './config';
 import { CliIo, Subcommand, UsageError } from './io';
 
 const HELP = `Usage: session-lens decode [--secret S]... [--workspace DIR] [--salt SALT]... [--name NAME] [--format ID] [--now UNIX_SECONDS] [--json] <input|->
@@ -24,6 +26,11 @@ Options:
                    AUTH_SECRET, SECRET_KEY, … in its .env files (.env, .env.local, .env.development, …;
                    not .env.example or other placeholders; node_modules and .git skipped), each value once,
                    after the --secret ones. Output names them by label, e.g. "SESSION_SECRET (.env)".
+                   DIR's code is read too (as \`session-lens config DIR\` shows it): for a cookie named as
+                   a session setup names it, that library's format is tried first, with the secret in the
+                   env variable the code reads (from the .env files, whatever its name), a secret written
+                   in the code (labelled "secret literal (FILE:LINE)"), and the app's salt and expiry
+                   (@fastify/secure-session).
   --salt SALT      A key-derivation salt for @fastify/secure-session apps that set their own \`salt\`
                    (16 bytes: text as the library takes it, or "hex:"/"base64:"); repeatable; tried after
                    the library's default salt with every --secret.
@@ -96,23 +103,31 @@ export const decode: Subcommand = async (args: string[], io: CliIo) => {
   const input = positionals[0] === '-' ? await io.readStdin() : positionals[0];
   const secrets: SigningSecret[] = (values.secret ?? []).map((value, i) => ({ label: `--secret #${i}`, value }));
   const workspaceLines: string[] = [];
+  let hints: CookieHint[] = [];
   if (values.workspace !== undefined) {
-    const found = await workspaceSecrets(values.workspace, io);
+    const { secrets: found, envFiles } = await workspaceSecrets(values.workspace, io);
     const given = new Set(secrets.map((s) => s.value));
     const added = found.filter((s) => !given.has(s.value));
     secrets.push(...added.map((s) => ({ label: s.label, value: s.value })));
-    workspaceLines.push(added.length ? `secrets from ${values.workspace}: ${added.map((s) => s.label).join(', ')}` : `no signing secret in the .env files of ${values.workspace}`);
+    // The app's own setups: the format, secret variables, literal secrets, salt and expiry of each cookie name.
+    const setups = await workspaceSetups(values.workspace, io, '--workspace ');
+    hints = decoderHints(setups, envFiles);
+    const known = new Set(secrets.map((s) => s.value));
+    const fromCode = [...new Map(hints.flatMap((h) => h.secrets ?? []).filter((s) => !known.has(s.value)).map((s) => [s.value, s.label])).values()];
+    const labels = [...added.map((s) => s.label), ...fromCode];
+    workspaceLines.push(labels.length ? `secrets from ${values.workspace}: ${labels.join(', ')}` : `no signing secret in the .env files of ${values.workspace}`);
+    for (const s of setups) workspaceLines.push(`session setup: ${s.library} at ${s.file}:${s.line}, cookie ${s.cookieName ?? '(name not known)'}`);
   }
   const salts = (values.salt ?? []).map((value, i) => ({ label: `--salt #${i}`, value }));
-  const result = await decodeCookies(input, { secrets, salts, name: values.name, format: values.format as never, nowMs });
+  const result = await decodeCookies(input, { secrets, salts, name: values.name, format: values.format as never, nowMs, hints });
   if ('error' in result) throw new UsageError(result.error);
   if (values.json) io.stdout(`${JSON.stringify({ cookies: result.cookies.map(toJson) }, null, 2)}\n`);
   else io.stdout(workspaceLines.map((l) => `${l}\n`).join('') + formatDecodedText(result.cookies, result.warnings, nowMs ?? Date.now(), secrets.length ? 'none of the secrets given verified it: try another with --secret S (used once, never stored)' : 'verify it with --secret S (used once, never stored)'));
   return exitStatus(result.cookies);
 };
 
-/** The signing secrets of DIR's .env files, as the extension finds them; a DIR that is not a directory is a usage error. */
-async function workspaceSecrets(dir: string, io: CliIo): Promise<SigningSecret[]> {
+/** The signing secrets of DIR's .env files, as the extension finds them, and the files; a DIR that is not a directory is a usage error. */
+async function workspaceSecrets(dir: string, io: CliIo): Promise<{ secrets: SigningSecret[]; envFiles: EnvFileText[] }> {
   if (dir === '' || !(await stat(dir).then((st) => st.isDirectory(), () => false))) throw new UsageError(`--workspace ${dir}: not a directory`);
   let found;
   try {
@@ -122,9 +137,10 @@ async function workspaceSecrets(dir: string, io: CliIo): Promise<SigningSecret[]
   }
   for (const note of found.notes) io.stderr(`session-lens: warning: ${note}\n`);
   // A value the decoder cannot use (a malformed hex:/base64: prefix) is skipped, named by its label only.
-  return collectEnvSecrets(found.files).filter((s) => {
+  const secrets = collectEnvSecrets(found.files).filter((s) => {
     const usable = !('error' in secretBytes(s.value));
     if (!usable) io.stderr(`session-lens: warning: ${s.label} is not a usable secret (malformed hex: or base64: prefix); skipped\n`);
     return usable;
   });
+  return { secrets, envFiles: found.files };
 }

@@ -2,6 +2,7 @@
 // subcommands themselves when they run, so `--help` stays fast.
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
+import { config } from './config';
 import { decode } from './decode';
 import { CliIo, Subcommand, UsageError } from './io';
 import { lint } from './lint';
@@ -24,6 +25,10 @@ const subcommands: Record<string, SubcommandEntry> = {
   lint: {
     summary: 'Find insecure session configuration in JavaScript and TypeScript files.',
     run: lint,
+  },
+  config: {
+    summary: 'Print the session setups of the app\'s code: library, cookie name, where the secret comes from, store.',
+    run: config,
   },
 };
 

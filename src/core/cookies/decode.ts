@@ -1,5 +1,5 @@
 // The decoder's entry point: input text + secrets in, one explained cookie per cookie found out.
-import { saltBytes, toSecretKeys, type SecretKey, type SigningSecret } from '../secrets/secret';
+import { saltBytes, secretBytes, toSecretKeys, type SecretKey, type SigningSecret } from '../secrets/secret';
 import { parseCookieInput } from './input';
 import { nonSessionCookie } from './nonSession';
 import { FORMATS, formatById, sniffFormat } from './registry';
@@ -16,6 +16,24 @@ export interface DecodeOptions {
   format?: FormatId;
   /** The clock for expiry checks (ms since the epoch); defaults to now. */
   nowMs?: number;
+  /**
+   * What the app's code says about cookies of a given name (see findSessionSetups): their formats are tried
+   * first, their secrets and salts first (secrets are added after `secrets`, each value once), their expiry used.
+   */
+  hints?: readonly CookieHint[];
+}
+
+/** What the app's own setup says about the session cookie it names `name`. */
+export interface CookieHint {
+  name: string;
+  /** The formats the app makes under this name, in order; one whose shape the value has is used. */
+  formats?: readonly FormatId[];
+  /** Secrets the code names for this cookie (labelled, e.g. `MY_SECRET (.env)`, `secret literal (src/app.js:12)`). */
+  secrets?: readonly SigningSecret[];
+  /** Key-derivation salts of the app (@fastify/secure-session). */
+  salts?: readonly SigningSecret[];
+  /** The session lifetime after `__ts` (@fastify/secure-session's `expiry`). */
+  expirySeconds?: number;
 }
 
 /**
@@ -76,13 +94,54 @@ export async function decodeCookies(input: string, options: DecodeOptions = {}):
     if ('error' in parsed) return { error: `${salt.label}: ${parsed.error}` };
     salts.push(parsed.bytes);
   }
+  const hints = options.hints ?? [];
+  // The hints' secrets join the list after the given ones (each value once); one the decoder cannot use is left out.
+  const given = new Set(keys.map((k) => k.value));
+  for (const secret of hints.flatMap((h) => h.secrets ?? [])) {
+    if (given.has(secret.value)) continue;
+    const bytes = secretBytes(secret.value);
+    if ('error' in bytes) continue;
+    given.add(secret.value);
+    keys.push({ ...secret, index: keys.length, bytes: bytes.bytes, raw: bytes.raw });
+  }
   const ctx: DecodeContext = { secrets: keys, salts, nowMs: options.nowMs ?? Date.now() };
   const cookies: DecodedCookie[] = [];
-  for (const cookie of parsed.cookies) cookies.push(await decodeOne(cookie, ctx, options.format));
+  for (const cookie of parsed.cookies) {
+    const hinted = cookie.name === null ? [] : hints.filter((h) => h.name === cookie.name);
+    if (hinted.length === 0 || options.format) { cookies.push(await decodeOne(cookie, ctx, options.format)); continue; }
+    cookies.push(await decodeOne(cookie, hintedContext(ctx, hinted), hintedFormat(cookie, hinted)));
+  }
   // Among several cookies (a pasted Cookie header), one no format recognizes is not an error: the others
   // are what was asked about. Alone, it keeps its "format not recognized" reason.
   if (cookies.length > 1) for (const c of cookies) if (c.kind === 'unknown' && c.error !== null) { c.notes.unshift(`${capitalize(c.error)}.`); c.error = null; }
   return { cookies, warnings: parsed.warnings };
+}
+
+/** The context for a cookie the app's setups name: their secrets first, their salts, their expiry. */
+function hintedContext(ctx: DecodeContext, hints: readonly CookieHint[]): DecodeContext {
+  const first = new Set(hints.flatMap((h) => (h.secrets ?? []).map((s) => s.value)));
+  const secrets = [...ctx.secrets.filter((s) => first.has(s.value)), ...ctx.secrets.filter((s) => !first.has(s.value))];
+  const salts: Buffer[] = [];
+  for (const salt of hints.flatMap((h) => h.salts ?? [])) {
+    const parsed = saltBytes(salt.value);
+    if (!('error' in parsed) && !salts.some((b) => b.equals(parsed.bytes))) salts.push(parsed.bytes);
+  }
+  for (const b of ctx.salts ?? []) if (!salts.some((x) => x.equals(b))) salts.push(b);
+  const expirySeconds = hints.find((h) => h.expirySeconds !== undefined)?.expirySeconds ?? ctx.expirySeconds;
+  return { ...ctx, secrets, salts, expirySeconds };
+}
+
+/** The first format the app makes under this name whose shape the value has; else undefined (sniffed as usual). */
+function hintedFormat(cookie: InputCookie, hints: readonly CookieHint[]): FormatId | undefined {
+  for (const id of hints.flatMap((h) => h.formats ?? [])) {
+    const format = formatById(id);
+    try {
+      if (format?.sniff(cookie)) return format.id;
+    } catch {
+      // A sniff never throws; a broken one only loses the hint.
+    }
+  }
+  return undefined;
 }
 
 /** Decodes one parsed cookie, with the given format or the sniffed one. Never throws. */

@@ -46,6 +46,8 @@ export interface DecodeContext {
   readonly salts?: readonly Buffer[];
   /** The clock for expiry checks, in ms since the epoch. */
   readonly nowMs: number;
+  /** The app's session lifetime in seconds (@fastify/secure-session's `expiry`), when its code says. */
+  readonly expirySeconds?: number;
 }
 
 /** What a format reports about one cookie. */

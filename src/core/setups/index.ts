@@ -3,3 +3,4 @@ export { findSessionSetups, DEFAULT_COOKIE_NAMES } from './find';
 export { setupSecretSources } from './sources';
 export type { SecretSources } from './sources';
 export type { FindSetupsOptions, SessionSetup, SetupLibrary, SetupSecret, SetupSourceFile, SetupStore, StoreKind } from './types';
+export { decoderHints } from './decoderHints';

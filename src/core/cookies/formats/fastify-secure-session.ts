@@ -67,10 +67,11 @@ export const fastifySecureSession: CookieFormat = {
         const text = utf8(plain);
         const payload = text === null ? undefined : tryJson(text);
         if (!isObject(payload)) return broken('decrypted, but the plaintext is not a JSON object', { verified: false, secretIndex: secret.index });
-        const expiresAt = typeof payload.__ts === 'number' ? dateFromMs((payload.__ts + DEFAULT_EXPIRY_SECONDS) * 1000) : null;
+        const expiry = ctx.expirySeconds ?? DEFAULT_EXPIRY_SECONDS;
+        const expiresAt = typeof payload.__ts === 'number' ? dateFromMs((payload.__ts + expiry) * 1000) : null;
         return outcome({
           verified: true, secretIndex: secret.index, payload, expiresAt,
-          notes: [`Decrypted with ${secret.label} ${how}.`, 'Expiry assumes the default 86401 s lifetime after __ts.'],
+          notes: [`Decrypted with ${secret.label} ${how}.`, ctx.expirySeconds === undefined ? 'Expiry assumes the default 86401 s lifetime after __ts.' : `Expiry: the app's ${expiry} s lifetime after __ts.`],
         });
       }
     }
