@@ -8,6 +8,7 @@ import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens, renderDecoded } 
 import { CookieHoverProvider } from './hover';
 import { CookiePrompts } from './prompts';
 import { signCookieCommand } from './signCommand';
+import { WorkspaceSetups } from './workspaceSetups';
 import type { LabeledSecret } from '../secrets/secretSources';
 
 const COMPONENT = 'cookies';
@@ -30,6 +31,9 @@ export function activateCookieDecoder(services: Services): void {
   push(vscode.languages.registerCodeLensProvider({ scheme: DECODED_SCHEME }, new OpenSessionCodeLens(documents)));
   const prompts = new CookiePrompts();
   push(prompts);
+  const setups = new WorkspaceSetups(log);
+  push(setups);
+  testHooks.set('cookies.setups', setups);
   testHooks.set('cookies.documents', documents);
   testHooks.set('cookies.prompts', prompts);
 
@@ -44,8 +48,12 @@ export function activateCookieDecoder(services: Services): void {
 
   async function decodeAndShow(input: string, adHoc: { label: string; value: string }[] = [], nowMs = Date.now()): Promise<vscode.Uri | undefined> {
     log.addSecretValues(adHoc.map((s) => s.value));
-    const known: LabeledSecret[] = [...await secrets.list(), ...adHoc.map((s) => ({ ...s, origin: 'adHoc' as const }))];
-    const result = await decodeCookies(input, { secrets: known.map(({ label, value }) => ({ label, value })), nowMs });
+    const given: LabeledSecret[] = [...await secrets.list(), ...adHoc.map((s) => ({ ...s, origin: 'adHoc' as const }))];
+    // What the workspace's code says: each cookie name's format, the secret its code names, salt and expiry.
+    const hints = await setups.hints();
+    const fromCode = hints.flatMap((h) => h.secrets ?? []).filter((s, i, all) => !given.some((g) => g.value === s.value) && all.findIndex((o) => o.value === s.value) === i);
+    const known: LabeledSecret[] = [...given, ...fromCode.map((s) => ({ label: s.label, value: s.value, origin: 'env' as const }))];
+    const result = await decodeCookies(input, { secrets: given.map(({ label, value }) => ({ label, value })), nowMs, hints });
     if ('error' in result) {
       void vscode.window.showWarningMessage(`Session Lens: ${result.error}`);
       return undefined;
@@ -181,6 +189,6 @@ export function activateCookieDecoder(services: Services): void {
 
   push(vscode.languages.registerHoverProvider(
     [{ language: 'http' }, { language: 'log' }, { pattern: '**/*.{http,rest,log}' }],
-    new CookieHoverProvider(secrets, log),
+    new CookieHoverProvider(secrets, setups, log),
   ));
 }

@@ -4,12 +4,13 @@ import type { Log } from '../common/log';
 import { decodeCookies } from '../core/cookies/decode';
 import { relativeTime, verdictText } from '../core/cookies/report';
 import type { SecretSources } from '../secrets/secretSources';
+import type { WorkspaceSetups } from './workspaceSetups';
 
 /** A run of cookie-value characters long enough to be a session cookie. */
 const COOKIE_TOKEN = /[A-Za-z0-9%._~:+/=*;-]{20,}/;
 
 export class CookieHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly secrets: SecretSources, private readonly log: Log) {}
+  constructor(private readonly secrets: SecretSources, private readonly setups: WorkspaceSetups, private readonly log: Log) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     try {
@@ -17,7 +18,7 @@ export class CookieHoverProvider implements vscode.HoverProvider {
       if (!range) return undefined;
       const text = document.getText(range).replace(/;+$/, '');
       const list = await this.secrets.list();
-      const result = await decodeCookies(text, { secrets: list.map(({ label, value }) => ({ label, value })) });
+      const result = await decodeCookies(text, { secrets: list.map(({ label, value }) => ({ label, value })), hints: await this.setups.hints() });
       if ('error' in result) return undefined;
       const known = result.cookies.filter((c) => c.format !== 'unknown');
       if (known.length === 0) return undefined;
