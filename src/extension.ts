@@ -5,10 +5,12 @@ import { Log } from './common/log';
 import { Services } from './common/services';
 import { SecretSources } from './secrets/secretSources';
 import { SessionSourceRegistry } from './sessions/sourceRegistry';
+import { WorkspaceSetups } from './setups/workspaceSetups';
 import { activateCookieDecoder } from './cookies/activate';
 import { activateDiagnostics } from './diagnostics/activate';
 import { activateInProcess } from './inprocess/activate';
 import { activateSessionsView } from './sessions/activate';
+import { activateSetups } from './setups/activate';
 
 export interface ExtensionApi {
   /** Used by the extension-host tests to reach live objects without going through the UI. */
@@ -23,13 +25,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const testHooks = new Map<string, unknown>([['extension.context', context]]);
   const secrets = new SecretSources(context, log);
   const sessionSources = new SessionSourceRegistry();
-  context.subscriptions.push(secrets, sessionSources);
-  const services: Services = { context, log, secrets, sessionSources, testHooks };
+  const setups = new WorkspaceSetups(log);
+  context.subscriptions.push(secrets, sessionSources, setups);
+  testHooks.set('setups', setups);
+  const services: Services = { context, log, secrets, setups, sessionSources, testHooks };
   const features: [string, (services: Services) => void][] = [
     ['cookies', activateCookieDecoder],
     ['sessions', activateSessionsView],
     ['inprocess', activateInProcess],
     ['diagnostics', activateDiagnostics],
+    ['setups', activateSetups],
   ];
   const timings: string[] = [];
   for (const [name, start] of features) {

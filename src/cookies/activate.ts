@@ -8,7 +8,6 @@ import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens, renderDecoded } 
 import { CookieHoverProvider } from './hover';
 import { CookiePrompts } from './prompts';
 import { signCookieCommand } from './signCommand';
-import { WorkspaceSetups } from './workspaceSetups';
 import type { LabeledSecret } from '../secrets/secretSources';
 
 const COMPONENT = 'cookies';
@@ -23,7 +22,7 @@ export interface TryAnotherSecretArg { input?: string; secret?: string; nowMs?: 
 export const AD_HOC_LABEL = 'the secret entered once';
 
 export function activateCookieDecoder(services: Services): void {
-  const { context, log, secrets, testHooks } = services;
+  const { context, log, secrets, setups, testHooks } = services;
   const documents = new DecodedDocuments();
   const push = (d: vscode.Disposable) => context.subscriptions.push(d);
   push(documents);
@@ -31,9 +30,6 @@ export function activateCookieDecoder(services: Services): void {
   push(vscode.languages.registerCodeLensProvider({ scheme: DECODED_SCHEME }, new OpenSessionCodeLens(documents)));
   const prompts = new CookiePrompts();
   push(prompts);
-  const setups = new WorkspaceSetups(log);
-  push(setups);
-  testHooks.set('cookies.setups', setups);
   testHooks.set('cookies.documents', documents);
   testHooks.set('cookies.prompts', prompts);
 

@@ -4,7 +4,7 @@ import type { Log } from '../common/log';
 import { decodeCookies } from '../core/cookies/decode';
 import { relativeTime, verdictText } from '../core/cookies/report';
 import type { SecretSources } from '../secrets/secretSources';
-import type { WorkspaceSetups } from './workspaceSetups';
+import type { WorkspaceSetups } from '../setups/workspaceSetups';
 
 /** A run of cookie-value characters long enough to be a session cookie. */
 const COOKIE_TOKEN = /[A-Za-z0-9%._~:+/=*;-]{20,}/;

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { SessionsModel } from '../core/sessions/sessionsModel';
-import { RedisConnections } from './redisConnections';
+import { storeText } from '../setups/activate';
+import { ConnectionSpec, RedisConnections } from './redisConnections';
 import { registerSessionCommands } from './sessionCommands';
 import { SESSION_SCHEME, SessionFileSystem } from './sessionFileSystem';
 import { SessionsNode, SessionsTreeProvider, TreeSettings } from './sessionsTreeProvider';
@@ -84,6 +85,26 @@ export function activateSessionsView(services: Services): void {
 
   registerSessionCommands({ services, model, provider, treeView, connections });
 
+  // With nothing connected, the view says which store the app's code uses, and offers it.
+  const offerAppStore = async () => {
+    if (sessionSources.all().length > 0) { treeView.message = undefined; void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.appStore', false); return; }
+    const offer = await appStoreOffer(services, connections);
+    treeView.message = offer?.message;
+    void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.appStore', offer?.spec !== undefined);
+  };
+  subs.push(sessionSources.onDidChange(() => void offerAppStore()), services.setups.onDidChange(() => void offerAppStore()));
+  void offerAppStore().catch((err: unknown) => log.warn('sessions', `cannot read the app's session store: ${String(err)}`));
+  subs.push(vscode.commands.registerCommand('sessionLens.connectAppStore', async () => {
+    const offer = await appStoreOffer(services, connections);
+    if (!offer?.spec) {
+      void vscode.window.showInformationMessage(offer?.message ?? 'Session Lens found no session store in the workspace\'s code and .env files.');
+      return false;
+    }
+    const connected = await connections.connect(offer.spec, { interactive: true });
+    await vscode.commands.executeCommand('sessionLens.sessions.focus');
+    return connected;
+  }));
+
   services.testHooks.set('sessions.model', model);
   services.testHooks.set('sessions.provider', provider);
   services.testHooks.set('sessions.treeView', treeView);
@@ -91,4 +112,21 @@ export function activateSessionsView(services: Services): void {
   services.testHooks.set('sessions.sources', sessionSources);
 
   void connections.autoConnect().catch((err: unknown) => log.error('redis', 'automatic connection failed', err));
+}
+
+/** The store the app's code uses, as the empty Sessions view describes it; `spec` when Session Lens can connect to it. */
+async function appStoreOffer(services: Services, connections: RedisConnections): Promise<{ message: string; spec?: ConnectionSpec } | undefined> {
+  if (!vscode.workspace.isTrusted) return undefined;
+  const redis = (await connections.discover()).find((spec) => spec.fromCode);
+  if (redis) return { spec: redis, message: `The app's code (${redis.fromCode}) keeps sessions in Redis: connect-redis, prefix ${redis.prefix}, ${redis.name}.` };
+  const setup = (await services.setups.setups()).find((s) => s.store);
+  if (!setup?.store) return undefined;
+  const where = `${setup.file}:${setup.line}`;
+  if (setup.store.kind === 'MemoryStore' || setup.store.kind === 'memorystore') {
+    return { message: `The app's code (${where}) keeps sessions in memory (${setup.store.kind}): start it under the debugger, or attach to its Node process.` };
+  }
+  if (setup.store.kind === 'connect-redis') {
+    return { message: `The app's code (${where}) keeps sessions in Redis (connect-redis, prefix ${setup.store.prefix ?? 'sess:'}): choose Connect to Redis… and give its URL.` };
+  }
+  return { message: `The app's code (${where}) keeps sessions in ${storeText(setup).replace(/^store /, '')}: Session Lens does not read this store yet.` };
 }

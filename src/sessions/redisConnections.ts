@@ -7,6 +7,7 @@ import { readWorkspaceEnvFiles } from '../common/envFiles';
 import type { Services } from '../common/services';
 import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
 import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
+import { storeTargets } from '../core/setups';
 import { RedisSessionSource } from '../core/redis/redisSessionSource';
 import { RedisTarget, describeTarget, isLoopbackTarget, parseRedisUrl } from '../core/redis/url';
 import type { SourceState } from '../core/sessions/types';
@@ -20,6 +21,8 @@ export interface ConnectionSpec {
   allowWrites?: boolean;
   /** Where it came from: user/workspace settings, a .env file, or typed in. */
   origin: 'settings' | 'connections' | 'env' | 'adHoc';
+  /** For a store the app's code names: the setup's `file:line`. */
+  fromCode?: string;
 }
 
 interface RedisSettings {
@@ -116,8 +119,17 @@ export class RedisConnections extends DisposableStore {
     if (!mayDiscoverInWorkspace(vscode.workspace.isTrusted) || !vscode.workspace.workspaceFolders?.length) return [];
     const found: ConnectionSpec[] = [];
     const seen = new Set<string>();
-    const prefix = (await this.discoverPrefix()) ?? this.settings().prefix;
-    for (const file of await readWorkspaceEnvFiles(this.services.log, COMPONENT)) {
+    const envFiles = await readWorkspaceEnvFiles(this.services.log, COMPONENT);
+    // First what the app's code says: a connect-redis store, its prefix and the variable of its client's URL.
+    const redisSetups = (await this.services.setups.setups()).filter((s) => s.store?.kind === 'connect-redis');
+    for (const target of storeTargets(redisSetups, envFiles)) {
+      if (!isRedisUrl(target.url) || seen.has(target.url)) continue;
+      seen.add(target.url);
+      found.push({ name: `${target.variable} (${target.envFile})`, url: target.url, prefix: target.prefix ?? 'sess:', origin: 'env', fromCode: `${target.file}:${target.line}` });
+    }
+    // Then REDIS_URL-like variables, with the prefix the code uses.
+    const prefix = redisSetups.find((s) => s.store?.prefix)?.store?.prefix ?? (await this.discoverPrefix()) ?? this.settings().prefix;
+    for (const file of envFiles) {
       for (const { variable, url } of findRedisUrls(file.text)) {
         if (seen.has(url)) continue;
         seen.add(url);
@@ -195,7 +207,7 @@ export class RedisConnections extends DisposableStore {
     type Item = vscode.QuickPickItem & { spec?: ConnectionSpec };
     const items: Item[] = [
       ...configured.map((spec) => ({ label: `$(database) ${spec.name}`, description: safeDescribe(spec.url), detail: `prefix ${spec.prefix}`, spec })),
-      ...discovered.map((spec) => ({ label: `$(file) ${spec.name}`, description: safeDescribe(spec.url), detail: `found in the workspace · prefix ${spec.prefix}`, spec })),
+      ...discovered.map((spec) => ({ label: `$(file) ${spec.name}`, description: safeDescribe(spec.url), detail: `${spec.fromCode ? `the app's session store (${spec.fromCode})` : 'found in the workspace'} · prefix ${spec.prefix}`, spec })),
       { label: '$(edit) Enter a Redis URL…', alwaysShow: true },
     ];
     const choice = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Connect to Redis', placeHolder: 'Choose a connection' });
@@ -389,4 +401,8 @@ function safeDescribe(url: string): string {
   } catch {
     return 'invalid URL';
   }
+}
+
+function isRedisUrl(url: string): boolean {
+  return /^rediss?(\+sentinel)?:\/\//i.test(url);
 }

@@ -4,3 +4,5 @@ export { setupSecretSources } from './sources';
 export type { SecretSources } from './sources';
 export type { FindSetupsOptions, SessionSetup, SetupLibrary, SetupSecret, SetupSourceFile, SetupStore, StoreKind } from './types';
 export { decoderHints } from './decoderHints';
+export { storeTargets } from './storeTargets';
+export type { StoreTarget } from './storeTargets';

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { signCookie } from '../../../src/core/cookies/sign';
-import type { WorkspaceSetups } from '../../../src/cookies/workspaceSetups';
+import type { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
+import type { RedisConnections } from '../../../src/sessions/redisConnections';
+import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
+import { startRedis, type RedisServer } from '../../harness/redis';
 import { activateExtension, waitForEvent } from './helpers';
 
 const SECRET = 'shop-signing-secret-only-the-code-names';
@@ -25,12 +28,10 @@ describe('session setups read from the code (host)', function () {
   const folder = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'shop');
   let setups: WorkspaceSetups;
 
-  before(async function () {
-    // Untrusted workspaces read no .env file and use no setup: the untrusted layer checks that separately.
-    if (process.env.SESSION_LENS_UNTRUSTED) this.skip();
+  before(async () => {
     const api = await activateExtension();
-    setups = api.testHooks.get('cookies.setups') as WorkspaceSetups;
-    assert.ok(setups, 'the decoder exposes its workspace setups');
+    setups = api.testHooks.get('setups') as WorkspaceSetups;
+    assert.ok(setups, 'the extension exposes the workspace setups');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), '.env'), Buffer.from(`SHOP_COOKIE_SIGNING=${SECRET}\n`));
   });
   after(async () => {
@@ -57,3 +58,77 @@ describe('session setups read from the code (host)', function () {
       [['express-session', 'shop/server.js', 4, 'shop.sid', 'env', 'SHOP_COOKIE_SIGNING']]);
   });
 });
+
+describe('the app\'s session store from its code (host)', function () {
+  this.timeout(60_000);
+  const folder = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'cart');
+  let setups: WorkspaceSetups;
+  let connections: RedisConnections;
+  let redis: RedisServer;
+  const STORE = `const session = require('express-session');
+const { RedisStore } = require('connect-redis');
+const Redis = require('ioredis');
+const client = new Redis(process.env.CART_CACHE_URL);
+module.exports = session({
+  name: 'cart.sid',
+  secret: process.env.CART_SIGNING,
+  store: new RedisStore({ client, prefix: 'cart:sess:' }),
+  resave: false,
+  saveUninitialized: false,
+});
+`;
+
+  before(async () => {
+    const api = await activateExtension();
+    setups = api.testHooks.get('setups') as WorkspaceSetups;
+    connections = api.testHooks.get('sessions.connections') as RedisConnections;
+    redis = await startRedis();
+    await redis.cli('SET', 'cart:sess:cart-sid-1', JSON.stringify({ cookie: { originalMaxAge: null }, user: { email: 'carl@example.test' } }));
+    await redis.cli('SET', 'other:cart-sid-2', JSON.stringify({ cookie: {}, user: { email: 'nobody@example.test' } }));
+    const changed = waitForEvent(setups.onDidChange, () => true, 20_000, 'the setups to be read again');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), '.env.local'), Buffer.from(`CART_CACHE_URL=${redis.url}\n`));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'session.js'), Buffer.from(STORE));
+    await changed;
+  });
+  after(async () => {
+    for (const spec of (await connections?.discover() ?? []).filter((s) => s.fromCode?.startsWith('cart/'))) {
+      await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: connections.sourceId(spec) });
+    }
+    await vscode.workspace.fs.delete(folder(), { recursive: true, useTrash: false }).then(undefined, () => {});
+    await redis?.stop();
+  });
+
+  it('offers the store the code names, with its prefix and the URL of the variable its client reads', async () => {
+    const offered = (await connections.discover()).find((s) => s.fromCode === 'cart/session.js:5');
+    assert.ok(offered, 'the connect-redis store of cart/session.js is offered');
+    assert.deepEqual([offered.name, offered.url, offered.prefix], ['CART_CACHE_URL (cart/.env.local)', redis.url, 'cart:sess:']);
+
+    const source = await vscode.commands.executeCommand<RedisSessionSource | false>('sessionLens.connectAppStore');
+    assert.ok(source, 'Connect to the App\'s Session Store connects');
+    const ids = await waitForList(source);
+    assert.deepEqual(ids, ['cart-sid-1'], 'only the sessions under the code\'s prefix are listed');
+  });
+
+  it('says what it read from a setup in a hover on its call', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'session.js');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(4, 20));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /express-session session setup/, text);
+    assert.ok(text.includes('cookie: `cart.sid`'), text);
+    assert.ok(text.includes('secret: from `CART_SIGNING`'), text);
+    assert.ok(text.includes('store connect-redis, prefix cart:sess:, URL in CART\\_CACHE\\_URL'), text);
+    const elsewhere = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(0, 5));
+    assert.ok(!elsewhere.some((h) => h.contents.some((c) => /session setup/.test(typeof c === 'string' ? c : c.value))), 'no setup hover off the setup line');
+  });
+});
+
+/** The ids the source lists once it is connected. */
+async function waitForList(source: RedisSessionSource): Promise<string[]> {
+  if (source.state.kind !== 'connected') {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { stop(); reject(new Error(`not connected within 20 s: ${JSON.stringify(source.state)}`)); }, 20_000);
+      const stop = source.onStateChange((state) => { if (state.kind === 'connected') { clearTimeout(timer); stop(); resolve(); } });
+    });
+  }
+  return (await source.list({ limit: 100 })).sessions.map((r) => r.id).sort();
+}

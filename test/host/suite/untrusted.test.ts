@@ -12,6 +12,7 @@ import type { DebugFollower } from '../../../src/inprocess/debugFollower';
 import type { ConnectionPlanEvent, RedisConnections } from '../../../src/sessions/redisConnections';
 import type { SessionSourceRegistry } from '../../../src/sessions/sourceRegistry';
 import type { SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
+import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
 import { activateExtension, waitForEvent, waitUntil } from './helpers';
 
 /** The clients of `CLIENT LIST` other than the redis-cli that asked. */
@@ -105,6 +106,15 @@ if (process.env.SESSION_LENS_UNTRUSTED === '1') {
 
       await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: 'redis:explicit' });
       assert.deepEqual(sources.all().map((s) => s.id), []);
+    });
+
+    it('uses no session setup of the workspace\'s code: no decoder hint, no store offered', async () => {
+      const api = await activateExtension();
+      const setups = api.testHooks.get('setups') as WorkspaceSetups;
+      assert.ok(fs.existsSync(path.join(workspace, 'lint', 'app.js')), 'the fixture workspace has a session setup in lint/app.js');
+      assert.deepEqual(await setups.setups(), []);
+      assert.deepEqual(await setups.hints(), []);
+      assert.equal(await vscode.commands.executeCommand('sessionLens.connectAppStore'), false);
     });
   });
 }

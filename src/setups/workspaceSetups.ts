@@ -1,13 +1,13 @@
-// The session setups of the workspace's code, for the decoder: each cookie name's format, the secret the code
-// names (read from the .env files), a secret written in the code, the app's salt and expiry. Read on the first
-// decode and kept until a source file, package.json or .env file changes. Trusted workspaces only.
+// The session setups of the workspace's code (library, cookie name, where the secret comes from, salt, expiry,
+// store), shared by the decoder, the Sessions view and the setup hover. Read on first use and kept until a
+// source file, package.json or .env file changes. Trusted workspaces only.
 import * as vscode from 'vscode';
 import { readWorkspaceEnvFiles, watchEnvFiles } from '../common/envFiles';
 import type { Log } from '../common/log';
 import type { CookieHint } from '../core/cookies/decode';
 import { decoderHints, findSessionSetups, type SessionSetup, type SetupSourceFile } from '../core/setups';
 
-const COMPONENT = 'cookies';
+const COMPONENT = 'setups';
 const SOURCE_GLOB = '**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}';
 const SKIPPED = '**/{node_modules,dist,build,out,coverage,.next,.nuxt,.svelte-kit,.turbo,.cache}/**';
 /** At most this many source files are read, each at most MAX_SOURCE_BYTES (larger ones are generated code). */
