@@ -1,7 +1,7 @@
 // The source files of a directory, for reading its session setups outside the editor (the CLI's `config`
 // and `decode --workspace`). Node only, no `vscode`.
-import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
+import { readSmallFile, walkFiles } from '../walkFiles';
 import type { SetupSourceFile } from './types';
 
 /** Directories never entered: dependencies, version control and build output. */
@@ -27,53 +27,15 @@ export interface WorkspaceSources {
  * followed; declaration files and files over MAX_SOURCE_BYTES skipped). Throws only when `dir` cannot be listed.
  */
 export async function readWorkspaceSources(dir: string): Promise<WorkspaceSources> {
-  const root = path.resolve(dir);
-  const files: SetupSourceFile[] = [];
-  const notes: string[] = [];
-  let queue: { abs: string; rel: string; depth: number }[] = [{ abs: root, rel: '', depth: 0 }];
-  let listed = 0;
-  walk: while (queue.length > 0) {
-    const next: typeof queue = [];
-    for (const d of queue) {
-      if (++listed > MAX_DIRECTORIES) { notes.push(`stopped after ${MAX_DIRECTORIES} directories`); break walk; }
-      let entries: Dirent[];
-      try {
-        entries = await fs.readdir(d.abs, { withFileTypes: true });
-      } catch (err) {
-        if (d.depth === 0) throw err;
-        continue;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of entries) {
-        const abs = path.join(d.abs, e.name);
-        const rel = d.rel ? `${d.rel}/${e.name}` : e.name;
-        if (e.isDirectory()) {
-          if (!SKIPPED_SOURCE_DIRECTORIES.has(e.name) && d.depth < MAX_SOURCE_DEPTH) next.push({ abs, rel, depth: d.depth + 1 });
-          continue;
-        }
-        if (!e.isFile() || !SOURCE_FILE.test(e.name) || /\.d\.[cm]?ts$/i.test(e.name) || /\.min\.js$/i.test(e.name)) continue;
-        if (files.length >= MAX_SOURCE_FILES) { notes.push(`read the first ${MAX_SOURCE_FILES} source files only`); break walk; }
-        const text = await readSmall(abs);
-        if (text !== null) files.push({ path: rel, text });
-      }
-    }
-    queue = next;
-  }
-  return { files, dependencies: await readDependencies(root), notes };
-}
-
-async function readSmall(file: string): Promise<string | null> {
-  try {
-    const stat = await fs.stat(file);
-    if (stat.size > MAX_SOURCE_BYTES) return null;
-    return await fs.readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
+  const { files, notes } = await walkFiles(dir, {
+    skipDirectories: SKIPPED_SOURCE_DIRECTORIES, maxDepth: MAX_SOURCE_DEPTH, maxDirectories: MAX_DIRECTORIES, maxFiles: MAX_SOURCE_FILES,
+    maxBytes: MAX_SOURCE_BYTES, wanted: (name) => SOURCE_FILE.test(name) && !/\.d\.[cm]?ts$/i.test(name) && !/\.min\.js$/i.test(name), what: 'source files',
+  });
+  return { files, dependencies: await readDependencies(path.resolve(dir)), notes };
 }
 
 async function readDependencies(root: string): Promise<Record<string, string> | undefined> {
-  const text = await readSmall(path.join(root, 'package.json'));
+  const text = await readSmallFile(path.join(root, 'package.json'), MAX_SOURCE_BYTES);
   if (text === null) return undefined;
   try {
     const pkg = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
