@@ -158,8 +158,8 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     const out: CookiesNode[] = [];
     if (c.sid) out.push(this.intern({ type: 'sid', resultId, index }));
     if (c.kind === 'session') out.push(this.intern({ type: 'expiry', resultId, index }));
-    if (c.payload !== null && c.payload !== undefined) out.push(this.intern({ type: 'payload', resultId, index }));
-    else if (c.kind === 'session') out.push(this.intern({ type: 'payload', resultId, index }));
+    // Data kept server-side (a session id, and a note saying so) needs no "not readable" node of its own.
+    if ((c.payload !== null && c.payload !== undefined) || (c.kind === 'session' && !c.sid)) out.push(this.intern({ type: 'payload', resultId, index }));
     const hasAttributes = attributesText(c) !== '';
     if (hasAttributes) out.push(this.intern({ type: 'attributes', resultId, index }));
     if (c.error) out.push(this.intern({ type: 'line', resultId, index, parent: 'cookie', kind: 'problem', n: 0, text: c.error }));
