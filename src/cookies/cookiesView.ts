@@ -54,8 +54,6 @@ export function createCookiesView(results: CookieResults, documents: DecodedDocu
   const updateContext = () => {
     const count = results.list().length;
     void vscode.commands.executeCommand('setContext', 'sessionLens.cookies.hasResults', count > 0);
-    treeView.message = undefined;
-    treeView.badge = undefined;
   };
   push({ dispose: results.onDidChange(updateContext) });
   updateContext();
