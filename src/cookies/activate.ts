@@ -1,10 +1,13 @@
-// The cookie decoder in VS Code: Decode Cookie… (palette, editor selection, hover), Sign Cookie…,
-// signing-secret management, and "Open Session" handing a decoded session id to the Sessions view.
+// The cookie decoder in VS Code: Decode Cookie… (palette, editor selection, hover) into the Cookies view,
+// Sign Cookie…, signing-secret management, and "Open Session" handing a decoded session id to the Sessions view.
 import * as vscode from 'vscode';
 import { runCommand } from '../common/log';
 import type { Services } from '../common/services';
 import { decodeCookies, looksLikeCookie } from '../core/cookies/decode';
-import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens, renderDecoded } from './decodedDocument';
+import { CookieResults, type CookieResult } from '../core/cookies/results';
+import type { CookiesNode } from './cookiesTreeProvider';
+import { createCookiesView } from './cookiesView';
+import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens } from './decodedDocument';
 import { CookieHoverProvider } from './hover';
 import { CookiePrompts } from './prompts';
 import { signCookieCommand } from './signCommand';
@@ -32,6 +35,7 @@ export function activateCookieDecoder(services: Services): void {
   push(prompts);
   testHooks.set('cookies.documents', documents);
   testHooks.set('cookies.prompts', prompts);
+  const results = new CookieResults();
 
   /** Registers a command whose body runs through runCommand and whose result is returned to callers. */
   const command = <A extends unknown[], R>(id: string, title: string, body: (...args: A) => Promise<R>) => {
@@ -42,7 +46,13 @@ export function activateCookieDecoder(services: Services): void {
     }));
   };
 
-  async function decodeAndShow(input: string, adHoc: { label: string; value: string }[] = [], nowMs = Date.now()): Promise<vscode.Uri | undefined> {
+  const view = createCookiesView(results, documents, log, push, command);
+  testHooks.set('cookies.results', results);
+  testHooks.set('cookies.provider', view.provider);
+  testHooks.set('cookies.treeView', view.treeView);
+
+  /** Decodes, adds the result to the Cookies view and selects its cookie there; returns the result shown. */
+  async function decodeAndShow(input: string, adHoc: { label: string; value: string }[] = [], nowMs = Date.now()): Promise<CookieResult | undefined> {
     log.addSecretValues(adHoc.map((s) => s.value));
     const given: LabeledSecret[] = [...await secrets.list(), ...adHoc.map((s) => ({ ...s, origin: 'adHoc' as const }))];
     // What the workspace's code says: each cookie name's format, the secret its code names, salt and expiry.
@@ -54,12 +64,12 @@ export function activateCookieDecoder(services: Services): void {
       void vscode.window.showWarningMessage(`Session Lens: ${result.error}`);
       return undefined;
     }
-    const view = { input, cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs };
-    const uri = documents.add(view, renderDecoded(view, known.map((s) => s.value)));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // Stored with every secret value removed from its strings; the secrets themselves are not kept.
+    const stored = results.add({ input, cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs },
+      [...known.map((s) => s.value), ...adHoc.map((s) => s.value)]);
     log.info(COMPONENT, `decoded ${result.cookies.length} cookie(s): ${result.cookies.map((c) => `${c.format}/${c.verified}`).join(', ')}`);
-    return uri;
+    await view.show(stored);
+    return stored;
   }
 
   command('sessionLens.decodeCookie', 'Decode Cookie', async (arg?: DecodeArg) => {
@@ -157,24 +167,33 @@ export function activateCookieDecoder(services: Services): void {
     return all.map((s) => s.label);
   });
 
-  command('sessionLens.openSessionFromCookie', 'Open Session', async (arg?: { sid?: string }) => {
-    // From the palette: the session of the decoded document in the active editor (asked when it names several).
-    const sid = arg?.sid ?? await sidOfActiveDocument();
+  // The session id node's command (Enter or click), and from the palette: the session of the cookie selected in the
+  // Cookies view, else of the newest result (asked when it names several). True only when found and revealed.
+  command('sessionLens.openSessionFromCookie', 'Open Session', async (arg?: { sid?: string } | CookiesNode) => {
+    const node = arg && 'type' in arg ? arg : undefined;
+    const target = node ?? (arg && 'sid' in arg && typeof arg.sid === 'string' ? undefined : view.treeView.selection[0]);
+    const sid = arg && 'sid' in arg && typeof arg.sid === 'string' ? arg.sid : await sidOfNode(target);
     if (!sid) return false;
+    const sidNode = target && target.type !== 'result' && target.type !== 'folded' && view.provider.cookieOf(target)?.sid === sid ? view.provider.sidNode(target.resultId, target.index) : undefined;
     const available = (await vscode.commands.getCommands(true)).includes('sessionLens.revealSession');
     if (!available) {
       void vscode.window.showInformationMessage(`Session Lens: no Sessions view is connected, so session ${sid} cannot be opened. Connect a store in the Sessions view first.`);
+      if (sidNode) view.provider.setSidState(sidNode, 'notFound');
       return false;
     }
-    // True only when the session was found and revealed.
-    return (await vscode.commands.executeCommand<boolean>('sessionLens.revealSession', { sid })) === true;
+    const found = (await vscode.commands.executeCommand<boolean>('sessionLens.revealSession', { sid })) === true;
+    if (sidNode) view.provider.setSidState(sidNode, found ? 'found' : 'notFound');
+    return found;
   });
 
-  async function sidOfActiveDocument(): Promise<string | undefined> {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const withSid = (uri && documents.viewOf(uri)?.cookies.filter((c) => c.sid)) ?? [];
+  /** The session id of a Cookies view node (its cookie's), else of the newest result. */
+  async function sidOfNode(node: CookiesNode | undefined): Promise<string | undefined> {
+    const own = node ? view.provider.cookieOf(node)?.sid : undefined;
+    if (own) return own;
+    const result = node ? view.provider.resultOf(node) : results.newest();
+    const withSid = result?.cookies.filter((c) => c.sid) ?? [];
     if (withSid.length === 0) {
-      void vscode.window.showInformationMessage('Session Lens: the active document names no session id; decode a session cookie first.');
+      void vscode.window.showInformationMessage('Session Lens: no decoded cookie names a session id; decode a session cookie first.');
       return undefined;
     }
     if (withSid.length === 1) return withSid[0].sid!;

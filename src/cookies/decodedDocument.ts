@@ -10,9 +10,9 @@ export const DECODED_SCHEME = 'session-lens-decoded';
 export interface DecodedView {
   /** The text that was decoded (cookies only, no secret), so the document can decode it again. */
   input: string;
-  cookies: DecodedCookie[];
-  inputWarnings: string[];
-  secretLabels: string[];
+  cookies: readonly DecodedCookie[];
+  inputWarnings: readonly string[];
+  secretLabels: readonly string[];
   nowMs: number;
 }
 

@@ -208,6 +208,13 @@ export function registerSessionCommands(deps: Deps): void {
       ignoreFocusOut: true,
     });
     if (!input) return false;
+    // Decoded into the Cookies view first, so the verdict and the session id node are there; its node reveals the session.
+    const decoded = await vscode.commands.executeCommand<{ id: number; cookies: { sid: string | null }[] } | undefined>('sessionLens.decodeCookie', input)
+      .then((r) => r, () => undefined);
+    const index = decoded?.cookies.findIndex((c) => c.sid) ?? -1;
+    if (decoded && index >= 0) {
+      return (await vscode.commands.executeCommand<boolean>('sessionLens.openSessionFromCookie', { type: 'sid', resultId: decoded.id, index })) === true;
+    }
     const sid = await sidFromCookie(input);
     if (!sid) throw new Error('no session id found in that cookie');
     return reveal(sid);

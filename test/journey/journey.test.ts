@@ -102,17 +102,24 @@ describe('journey', function () {
       await wb.screenshot('decode-input');
       await page.keyboard.press('Enter');
 
-      // 3. It verifies with the SESSION_SECRET of the plain .env, though .env.development holds another one.
-      const decoded = await waitFor(async () => {
-        const text = await wb.activeEditorText().catch(() => '');
-        return /Verification/.test(text) ? text : undefined;
-      }, 20_000, 'the decoded cookie document');
-      assert.match(decoded, /verified with SESSION_SECRET \(\.env\)/, decoded);
-      assert.ok(decoded.includes(sid!), 'the session id is shown');
+      // 3. The result opens in the Cookies view, focused, with the cookie selected: it verifies with the SESSION_SECRET
+      //    of the plain .env, though .env.development holds another one.
+      const cookiesPane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Cookies"]') });
+      const focusedRow = (text: string) => waitFor(async () => {
+        const row = cookiesPane.locator('.monaco-list-row.focused', { hasText: text });
+        return (await row.count()) > 0 ? (await row.first().innerText()).replace(/\s+/g, ' ').trim() : undefined;
+      }, 20_000, `the Cookies view's focused row to be ${text}`);
+      const decoded = await focusedRow('connect.sid');
+      assert.match(decoded, /express-session · verified with SESSION_SECRET \(\.env\)/, decoded);
+      assert.equal(await cookiesPane.locator('.monaco-list-row.selected', { hasText: 'connect.sid' }).count(), 1, 'the cookie is selected');
+      const cookieRows = await wb.treeRows('Cookies');
+      assert.ok(cookieRows.some((r) => r.includes(`Session id ${sid!}`)), `the session id is shown: ${cookieRows.join(' | ')}`);
       await wb.screenshot('decoded-cookie');
 
-      // 4. Open its session from the result: revealed and selected in the Sessions view.
-      assert.match(await wb.runFromPalette('open session of decoded cookie'), /Open Session of Decoded Cookie/);
+      // 4. Down to its session id, Enter: the session is revealed and selected in the Sessions view.
+      await page.keyboard.press('ArrowDown');
+      assert.match(await focusedRow('Session id'), new RegExp(`Session id ${sid!}`));
+      await page.keyboard.press('Enter');
       const selected = await waitFor(async () => {
         const row = page.locator('.pane .monaco-list-row.selected', { hasText: 'dave' });
         return (await row.count()) > 0 ? (await row.first().innerText()) : undefined;

@@ -1,13 +1,15 @@
-// The cookie decoder in a real VS Code: commands driven with arguments, documents read back.
+// The cookie decoder in a real VS Code: commands driven with arguments, results read back from the Cookies view.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { signCookie } from '../../../src/core/cookies/sign';
+import type { CookieResult } from '../../../src/core/cookies/results';
+import type { CookiesNode, CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
 import type { CookiePrompts } from '../../../src/cookies/prompts';
 import type { SessionsNode } from '../../../src/sessions/sessionsTreeProvider';
 import { startDevServer, type DevServer } from '../../harness/devServer';
 import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, screenshot, waitForEvent, waitUntil } from './helpers';
+import { activateExtension, screenshot, treeText, waitForEvent, waitUntil } from './helpers';
 
 // Bundled into out/host-suite/: the fixture app is found from the repository root.
 const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
@@ -17,12 +19,37 @@ const ENV_SECRET = 'workspace dev secret value';
 const ENV_LABEL = 'SESSION_SECRET (.env.development)';
 const STORED_SECRET = 'stored-secret-value-for-the-host-test';
 
-async function shownText(uri: unknown): Promise<string> {
+let cookies: CookiesTreeProvider;
+let cookiesView: vscode.TreeView<CookiesNode>;
+
+/** Checks that the command's result is shown in the Cookies view with its cookie selected, and returns the result's tree as text. */
+async function shownText(result: unknown): Promise<string> {
+  assert.ok(result && typeof result === 'object' && 'id' in result && 'cookies' in result, 'the command returns the result it showed');
+  const { id } = result as CookieResult;
+  assert.equal(cookiesView.visible, true, 'the Cookies view is shown');
+  await waitUntil(() => (cookiesView.selection[0]?.resultId === id ? true : undefined), cookiesView.onDidChangeSelection, 10_000, 'the new result selected in the Cookies view');
+  return treeText(cookies, cookies.resultNode(id));
+}
+
+/** The text of a document a command showed (Sign Cookie's result), which must be the active editor. */
+function documentText(uri: unknown): string {
   assert.ok(uri instanceof vscode.Uri, 'the command returns the URI of the document it showed');
   assert.equal(uri.scheme, 'session-lens-decoded');
   const active = vscode.window.activeTextEditor;
   assert.equal(active?.document.uri.toString(), uri.toString(), 'the document is the active editor');
   return active.document.getText();
+}
+
+/** The node of the result's first cookie whose tree item has `label`, searched depth-first. */
+function findNode(root: CookiesNode, label: string | RegExp): CookiesNode | undefined {
+  for (const node of cookies.getChildren(root)) {
+    const item = cookies.getTreeItem(node);
+    const text = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    if (typeof label === 'string' ? text === label : label.test(text)) return node;
+    const inner = findNode(node, label);
+    if (inner) return inner;
+  }
+  return undefined;
 }
 
 function signed(sid: string, secret: string): string {
@@ -39,23 +66,25 @@ describe('cookie decoder (host)', function () {
     const api = await activateExtension();
     prompts = api.testHooks.get('cookies.prompts') as CookiePrompts;
     treeView = api.testHooks.get('sessions.treeView') as vscode.TreeView<SessionsNode>;
-    assert.ok(prompts && treeView, 'the decoder exposes its prompts, the Sessions view its tree view');
+    cookies = api.testHooks.get('cookies.provider') as CookiesTreeProvider;
+    cookiesView = api.testHooks.get('cookies.treeView') as vscode.TreeView<CookiesNode>;
+    assert.ok(prompts && treeView && cookies && cookiesView, 'the decoder exposes its prompts and Cookies view, the Sessions view its tree view');
   });
 
   it('decodes a cookie given as the argument and verifies it with the workspace .env secret', async () => {
-    const uri = await vscode.commands.executeCommand('sessionLens.decodeCookie', signed('host-sid-1', ENV_SECRET));
-    const text = await shownText(uri);
-    assert.match(text, /## ✅ connect\.sid: express-session/);
+    const result = await vscode.commands.executeCommand('sessionLens.decodeCookie', signed('host-sid-1', ENV_SECRET));
+    const text = await shownText(result);
+    assert.match(text, /^\[pass\] connect\.sid — express-session · verified with /m, text);
     assert.ok(text.includes(`verified with ${ENV_LABEL}`), text);
-    assert.ok(text.includes('`host-sid-1`'));
-    assert.ok(!text.includes(ENV_SECRET), 'the secret value is not in the document');
+    assert.match(text, /^ {2}\[key\] Session id host-sid-1 — /m, text);
+    assert.ok(!text.includes(ENV_SECRET), 'the secret value is not in the view');
+    assert.ok(!JSON.stringify(result).includes(ENV_SECRET), 'nor in the result kept in memory');
     await screenshot('cookie-decoded');
   });
 
   it('reports a cookie signed with an unknown secret as not verified', async () => {
     const text = await shownText(await vscode.commands.executeCommand('sessionLens.decodeCookie', signed('host-sid-2', 'some other secret')));
-    assert.match(text, /## ❌ connect\.sid: express-session/);
-    assert.match(text, /NOT verified/);
+    assert.match(text, /^\[error\] connect\.sid — express-session · NOT verified/m, text);
   });
 
   it('adds, lists, uses and removes a SecretStorage secret without ever showing its value', async () => {
@@ -79,7 +108,7 @@ describe('cookie decoder (host)', function () {
 
   it('signs a cookie with a labelled secret, and the result decodes as verified', async () => {
     const result = await vscode.commands.executeCommand<{ uri: vscode.Uri; header: string }>('sessionLens.signCookie', { format: 'express-session', sid: 'signed-in-host', secretLabel: ENV_LABEL });
-    const text = await shownText(result.uri);
+    const text = documentText(result.uri);
     assert.ok(text.includes('Cookie: connect.sid=s%3Asigned-in-host.'), text);
     assert.ok(text.includes(`Signed with:** ${ENV_LABEL}`));
     assert.ok(!text.includes(ENV_SECRET));
@@ -89,9 +118,9 @@ describe('cookie decoder (host)', function () {
 
   it('explains an unrecognized value and refuses empty input without an error dialog', async () => {
     const text = await shownText(await vscode.commands.executeCommand('sessionLens.decodeCookie', 'prefs=%7B%22dark%22%3Atrue%7D'));
-    assert.match(text, /prefs: unknown/);
-    assert.match(text, /format not recognized/);
-    assert.match(text, /"dark": true/);
+    assert.match(text, /^\[question\] prefs — no session format recognized$/m, text);
+    assert.match(text, /^ {2}\[error\] .*format not recognized/m, text);
+    assert.match(text, /^ {4}\[symbol-field\] dark — true$/m, text);
     assert.equal(await vscode.commands.executeCommand('sessionLens.decodeCookie', '   '), undefined);
   });
 
@@ -114,7 +143,7 @@ describe('cookie decoder (host)', function () {
     // Accept the real input box as a person pressing Enter would.
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const text = await shownText(await decoding);
-    assert.ok(text.includes('`clipboard-sid`') && text.includes(`verified with ${ENV_LABEL}`), text);
+    assert.ok(text.includes('Session id clipboard-sid') && text.includes(`verified with ${ENV_LABEL}`), text);
 
     // Text that is no cookie is not offered.
     await vscode.env.clipboard.writeText('just some words');
@@ -132,8 +161,8 @@ describe('cookie decoder (host)', function () {
     const start = doc.lineAt(1).text.indexOf('connect.sid');
     editor.selection = new vscode.Selection(1, start, 1, doc.lineAt(1).text.length);
     const text = await shownText(await vscode.commands.executeCommand('sessionLens.decodeCookieSelection'));
-    assert.match(text, /## ✅ connect\.sid: express-session/);
-    assert.ok(text.includes('`selected-sid`'), text);
+    assert.match(text, /^\[pass\] connect\.sid — express-session · verified with /m, text);
+    assert.ok(text.includes('Session id selected-sid'), text);
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
@@ -147,38 +176,47 @@ describe('cookie decoder (host)', function () {
     const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
     assert.match(text, /\*\*express-session\*\*: verified with SESSION_SECRET \(\.env\.development\)/, text);
     assert.ok(text.includes('hover-sid-in-http-file-000000000'));
-    assert.ok(text.includes('command:sessionLens.decodeCookie?'), 'a link decodes it in full');
+    const link = /command:sessionLens\.decodeCookie\?([^)\s]+)/.exec(text);
+    assert.ok(link, 'a link decodes it in full');
+    // The link leads into the Cookies view, as the other ways of decoding do.
+    const [arg] = JSON.parse(decodeURIComponent(link[1])) as [string];
+    const decoded = await shownText(await vscode.commands.executeCommand('sessionLens.decodeCookie', arg));
+    assert.ok(decoded.includes('Session id hover-sid-in-http-file-000000000'), decoded);
     assert.ok(!text.includes(ENV_SECRET));
     const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(1, 1));
     assert.ok(!none.some((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('express-session'))), 'no hover away from the cookie');
   });
 
-  it('offers "Try another secret…" for a signed cookie no secret verified, and verifies with the one typed', async () => {
+  it('offers "Try Another Secret…" for a signed cookie no secret verified, and verifies with the one typed', async () => {
     const AD_HOC = 'a secret only this developer knows';
     const header = signed('ad-hoc-sid', AD_HOC);
-    const uri = await vscode.commands.executeCommand('sessionLens.decodeCookie', header);
-    const text = await shownText(uri);
+    const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.decodeCookie', header);
+    const text = await shownText(result);
     assert.match(text, /NOT verified/);
-    assert.match(text, /Next step:.*Try another secret…/);
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
-    const lens = lenses.find((l) => l.command?.title === 'Try another secret…');
-    assert.ok(lens?.command, `a "Try another secret…" lens (${lenses.map((l) => l.command?.title).join(', ')})`);
-    assert.equal(lens.command.command, 'sessionLens.decodeCookieWithSecret');
+    assert.match(text, /^ {2}\[lightbulb\] What to do next — no secret verified this cookie\n {4}\[key\] Try Another Secret…/m, text);
+    assert.match(text, /^ {4}\[add\] Add Signing Secret…/m, text);
+    const node = findNode(cookies.resultNode(result.id), 'Try Another Secret…');
+    const action = node && cookies.getTreeItem(node).command;
+    assert.ok(action, 'the "Try Another Secret…" node runs a command');
+    assert.equal(action.command, 'sessionLens.decodeCookieWithSecret');
+    const add = findNode(cookies.resultNode(result.id), 'Add Signing Secret…');
+    assert.equal(add && cookies.getTreeItem(add).command?.command, 'sessionLens.addSigningSecret');
 
     // Without a secret in the arguments it asks for one in a password box; dismissing it changes nothing.
     const asked = waitForEvent(prompts.onDidShowInputBox, () => true, 10_000, 'the secret box');
-    const dismissed = vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+    const dismissed = vscode.commands.executeCommand(action.command, ...(action.arguments ?? []));
     assert.equal((await asked).password, true, 'the secret is typed hidden');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(await dismissed, undefined);
 
-    const [arg] = (lens.command.arguments ?? []) as { input: string }[];
-    const again = await shownText(await vscode.commands.executeCommand(lens.command.command, { ...arg, secret: AD_HOC }));
-    assert.match(again, /## ✅ connect\.sid: express-session/);
+    const [arg] = (action.arguments ?? []) as { input: string }[];
+    const again = await shownText(await vscode.commands.executeCommand(action.command, { ...arg, secret: AD_HOC }));
+    assert.match(again, /^\[pass\] connect\.sid — express-session · verified with /m, again);
     assert.ok(again.includes('verified with the secret entered once'), again);
-    assert.ok(!again.includes(AD_HOC), 'the typed secret is not in the document');
-    const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.window.activeTextEditor!.document.uri, 10);
-    assert.ok(!after.some((l) => l.command?.title === 'Try another secret…'), 'no offer once verified');
+    assert.ok(!again.includes(AD_HOC), 'the typed secret is not in the view');
+    assert.ok(!again.includes('What to do next'), 'no offer once verified');
+    const json = await vscode.commands.executeCommand<vscode.Uri>('sessionLens.openCookieResultAsJson');
+    assert.ok(!(await vscode.workspace.openTextDocument(json)).getText().includes(AD_HOC), 'nor in its JSON');
     const labels = await vscode.commands.executeCommand<string[]>('sessionLens.listSigningSecrets');
     assert.ok(!labels.some((l) => l.includes('entered once')), 'the secret was not stored');
   });
@@ -218,7 +256,9 @@ describe('cookie decoder with the Sessions view (host, real Redis and app)', fun
   before(async () => {
     const api = await activateExtension();
     treeView = api.testHooks.get('sessions.treeView') as vscode.TreeView<SessionsNode>;
-    assert.ok(treeView, 'the Sessions view exposes its tree view');
+    cookies = api.testHooks.get('cookies.provider') as CookiesTreeProvider;
+    cookiesView = api.testHooks.get('cookies.treeView') as vscode.TreeView<CookiesNode>;
+    assert.ok(treeView && cookies && cookiesView, 'the Sessions and Cookies views expose their tree views');
     redis = await startRedis();
     // The app signs with the same secret as the workspace's .env.development.
     app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: APP, secret: ENV_SECRET });
@@ -230,7 +270,7 @@ describe('cookie decoder with the Sessions view (host, real Redis and app)', fun
     await redis?.stop();
   });
 
-  it('decodes the connect.sid of a real login and reveals its session with "Open Session"', async () => {
+  it('decodes the connect.sid of a real login and reveals its session from its session id node', async () => {
     const browser = app.browser();
     assert.equal((await browser.get('/login?user=cookie-reader')).status, 200);
     const raw = await browser.sessionCookie();
@@ -240,15 +280,16 @@ describe('cookie decoder with the Sessions view (host, real Redis and app)', fun
     await vscode.commands.executeCommand('sessionLens.sessions.focus');
     await vscode.commands.executeCommand('sessionLens.connectRedis', { url: redis.url, prefix: 'sess:', name: NAME, allowWrites: false });
 
-    const uri = await vscode.commands.executeCommand('sessionLens.decodeCookie', `Cookie: connect.sid=${raw}`);
-    const text = await shownText(uri);
+    const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.decodeCookie', `Cookie: connect.sid=${raw}`);
+    const text = await shownText(result);
     assert.ok(text.includes(`verified with ${ENV_LABEL}`), text);
-    assert.ok(text.includes(`\`${sid}\``), 'the session id is shown');
+    assert.ok(text.includes(`Session id ${sid}`), 'the session id is shown');
 
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
-    const open = lenses.find((l) => l.command?.title === 'Open Session');
-    assert.ok(open?.command, 'an "Open Session" lens on the decoded cookie');
-    assert.equal(await vscode.commands.executeCommand(open.command.command, ...(open.command.arguments ?? [])), true);
+    // The session id node's command is what Enter and a click run.
+    const sidNode = findNode(cookies.resultNode(result.id), `Session id ${sid}`);
+    const open = sidNode && cookies.getTreeItem(sidNode).command;
+    assert.ok(open, 'the session id node reveals its session');
+    assert.equal(await vscode.commands.executeCommand(open.command, ...(open.arguments ?? [])), true);
 
     const selected = await waitUntil(() => {
       const node = treeView.selection[0];

@@ -95,3 +95,26 @@ export async function waitForLog(context: vscode.ExtensionContext, pattern: RegE
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A Cookies view provider as the tests read it (the extension's own type, imported by type only). */
+export interface CookiesTree<N> {
+  getChildren(node?: N): N[];
+  getTreeItem(node: N): vscode.TreeItem;
+}
+
+/**
+ * The Cookies view's tree under `root` (all results when absent) as text, one node a line, indented by depth:
+ * `[icon] label — description`. Collapsed nodes are walked too, so payload values read as the view shows them.
+ */
+export function treeText<N>(provider: CookiesTree<N>, root?: N, depth = 0): string {
+  const lines: string[] = [];
+  for (const node of provider.getChildren(root)) {
+    const item = provider.getTreeItem(node);
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    lines.push(`${'  '.repeat(depth)}[${icon}] ${label}${item.description ? ` — ${String(item.description)}` : ''}`);
+    const nested = treeText(provider, node, depth + 1);
+    if (nested) lines.push(nested);
+  }
+  return lines.join('\n');
+}

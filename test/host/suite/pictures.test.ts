@@ -1,14 +1,16 @@
 // The README's pictures, taken from the real UI: the Sessions view with several sessions and one expanded,
-// the cookie decoder's result, and a diagnostic with its quick fixes. `npm run screenshots` runs this file
+// the Cookies view with a decoded Cookie header, and a diagnostic with its quick fixes. `npm run screenshots` runs this file
 // alone and writes the PNGs to docs/images/; in `npm test` it runs as a check that each scene can be built.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
+import type { CookieResult } from '../../../src/core/cookies/results';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import { startDevServer, type DevServer } from '../../harness/devServer';
 import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, screenshot, sessionLensLog, waitUntil } from './helpers';
+import { activateExtension, screenshot, sessionLensLog, treeText, waitUntil } from './helpers';
 
 const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 /** SESSION_SECRET of the fixture workspace's .env.development, so the decoder verifies the app's cookies. */
@@ -87,11 +89,18 @@ describe('README pictures', function () {
 
   it('the cookie decoder\'s result for the app\'s real cookie', async () => {
     await cleanStage();
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('sessionLens.decodeCookie', `connect.sid=${aliceCookie}`);
-    assert.ok(uri instanceof vscode.Uri);
-    const text = (await vscode.workspace.openTextDocument(uri)).getText();
-    assert.match(text, /verified/);
-    assert.ok(text.includes(aliceSid));
+    await vscode.commands.executeCommand('sessionLens.clearCookieResults');
+    // The browser's whole Cookie header: the session cookie, with an analytics and a preference cookie beside it.
+    const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.decodeCookie', `Cookie: connect.sid=${aliceCookie}; _ga=GA1.1.1234567890.1700000000; theme=dark`);
+    assert.ok(result && typeof result.id === 'number', 'the command returns the result it showed');
+    const cookies = (await activateExtension()).testHooks.get('cookies.provider') as CookiesTreeProvider;
+    const text = treeText(cookies, cookies.resultNode(result.id));
+    assert.match(text, /connect\.sid — express-session · verified with /, text);
+    assert.ok(text.includes(`Session id ${aliceSid}`), text);
+    assert.match(text, /Not session cookies \(2\) — _ga \(analytics\), theme \(preference\)/, text);
+    // The Sessions view folded away, so the Cookies view has the side bar's height.
+    await vscode.commands.executeCommand('sessionLens.cookies.focus');
+    await vscode.commands.executeCommand('workbench.actions.treeView.sessionLens.sessions.collapseAll').then(undefined, () => undefined);
     await settle();
     await picture('cookie-decoder');
   });

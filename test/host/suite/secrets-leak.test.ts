@@ -8,7 +8,9 @@ import { signCookie } from '../../../src/core/cookies/sign';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import { startDevServer, type DevServer } from '../../harness/devServer';
 import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, waitForEvent, waitUntil } from './helpers';
+import type { CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
+import type { CookieResult } from '../../../src/core/cookies/results';
+import { activateExtension, treeText, waitForEvent, waitUntil } from './helpers';
 
 const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 const SECRETS = {
@@ -39,6 +41,7 @@ describe('secrets never leak (decode, sign, connect, list, edit, lint)', functio
   let app: DevServer;
   let context: vscode.ExtensionContext;
   let model: SessionsModel;
+  let cookies: CookiesTreeProvider;
   const workspace = process.env.SESSION_LENS_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
   const envFile = path.join(workspace, '.env.local');
   const lintFile = path.join(workspace, 'leakcheck', 'server.js');
@@ -49,7 +52,8 @@ describe('secrets never leak (decode, sign, connect, list, edit, lint)', functio
     const api = await activateExtension();
     context = api.testHooks.get('extension.context') as vscode.ExtensionContext;
     model = api.testHooks.get('sessions.model') as SessionsModel;
-    assert.ok(context && model);
+    cookies = api.testHooks.get('cookies.provider') as CookiesTreeProvider;
+    assert.ok(context && model && cookies);
     fs.writeFileSync(envFile, `COOKIE_SECRET=${SECRETS.env}\n`);
     fs.mkdirSync(path.dirname(lintFile), { recursive: true });
     fs.writeFileSync(lintFile, [
@@ -74,6 +78,16 @@ describe('secrets never leak (decode, sign, connect, list, edit, lint)', functio
   it('keeps every secret out of the log, shown documents, diagnostics and written files', async () => {
     const shown: string[] = [];
     const textOf = async (result: unknown) => {
+      // A decoded result is read as the Cookies view shows it, then as its JSON and its Markdown export.
+      if (result && typeof result === 'object' && 'cookies' in result && 'id' in result) {
+        const { id } = result as CookieResult;
+        const node = cookies.resultNode(id);
+        const json = await vscode.commands.executeCommand<vscode.Uri>('sessionLens.openCookieResultAsJson', node);
+        const markdown = await vscode.commands.executeCommand<vscode.Uri>('sessionLens.exportCookieResultMarkdown', node);
+        const text = [treeText(cookies, node), JSON.stringify(result), (await vscode.workspace.openTextDocument(json)).getText(), (await vscode.workspace.openTextDocument(markdown)).getText()].join('\n');
+        shown.push(text);
+        return text;
+      }
       const uri = result instanceof vscode.Uri ? result : (result as { uri?: vscode.Uri } | undefined)?.uri;
       assert.ok(uri, 'the command returned the document it showed');
       const text = (await vscode.workspace.openTextDocument(uri)).getText();

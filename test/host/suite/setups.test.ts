@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { signCookie } from '../../../src/core/cookies/sign';
+import type { CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
+import { resultJson, type CookieResult } from '../../../src/core/cookies/results';
 import type { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
 import type { RedisConnections } from '../../../src/sessions/redisConnections';
 import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
 import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, waitForEvent } from './helpers';
+import { activateExtension, treeText, waitForEvent } from './helpers';
 
 const SECRET = 'shop-signing-secret-only-the-code-names';
 const APP = `const express = require('express');
@@ -17,10 +19,12 @@ app.use(session({ name: 'shop.sid', secret: process.env.SHOP_COOKIE_SIGNING, res
 module.exports = app;
 `;
 
+/** The decoded result as the Cookies view shows it, followed by its Open as JSON text. */
 async function decodedText(input: string): Promise<string> {
-  const uri = await vscode.commands.executeCommand<vscode.Uri>('sessionLens.decodeCookie', input);
-  assert.ok(uri instanceof vscode.Uri);
-  return (await vscode.workspace.openTextDocument(uri)).getText();
+  const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.decodeCookie', input);
+  assert.ok(result && typeof result.id === 'number', 'the command returns the result it showed');
+  const cookies = (await activateExtension()).testHooks.get('cookies.provider') as CookiesTreeProvider;
+  return `${treeText(cookies, cookies.resultNode(result.id))}\n${resultJson(result)}`;
 }
 
 describe('session setups read from the code (host)', function () {
@@ -52,7 +56,7 @@ describe('session setups read from the code (host)', function () {
     await changed;
     const after = await decodedText(cookie);
     assert.match(after, /verified with SHOP_COOKIE_SIGNING \(shop\/\.env\)/, after);
-    assert.ok(!after.includes(SECRET), 'the secret value is not in the document');
+    assert.ok(!after.includes(SECRET), 'the secret value is not in the view nor its JSON');
     const shop = (await setups.setups()).filter((s) => s.file.startsWith('shop/'));
     assert.deepEqual(shop.map((s) => [s.library, s.file, s.line, s.cookieName, s.secret.kind, s.secret.name]),
       [['express-session', 'shop/server.js', 4, 'shop.sid', 'env', 'SHOP_COOKIE_SIGNING']]);

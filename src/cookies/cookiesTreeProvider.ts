@@ -1,0 +1,350 @@
+// Maps the decoder's recent results (CookieResults) to the Cookies view: a group per result, a node per
+// cookie with its verdict, and under it the session id (Enter reveals it in the Sessions view), the expiry
+// counting down, the payload as a tree, the Set-Cookie attributes with their warnings, and what to do next
+// when no secret verified it. Cookies that are not sessions are folded under one node.
+import * as vscode from 'vscode';
+import type { DecodedCookie } from '../core/cookies/decode';
+import { attributesText, verdictText } from '../core/cookies/report';
+import {
+  expiryText, foldedCookies, shownCookies, valueAt, valueSummary, verdictOf, type CookieResult, type CookieResults, type Verdict,
+} from '../core/cookies/results';
+
+type Path = readonly (string | number)[];
+
+export type CookiesNode =
+  | { type: 'result'; resultId: number }
+  | { type: 'cookie'; resultId: number; index: number }
+  | { type: 'folded'; resultId: number }
+  | { type: 'sid'; resultId: number; index: number }
+  | { type: 'expiry'; resultId: number; index: number }
+  | { type: 'payload'; resultId: number; index: number }
+  | { type: 'value'; resultId: number; index: number; path: Path }
+  | { type: 'attributes'; resultId: number; index: number }
+  | { type: 'line'; resultId: number; index: number; parent: 'cookie' | 'attributes' | 'result'; kind: 'attribute' | 'warning' | 'problem' | 'note'; n: number; text: string }
+  | { type: 'next'; resultId: number; index: number }
+  | { type: 'action'; resultId: number; index: number; action: 'tryAnotherSecret' | 'addSigningSecret' };
+
+/** What the Session id node says after a reveal: found, or not in the connected store. */
+export type SidState = 'found' | 'notFound';
+
+const VERDICT_ICON: Record<Verdict, [string, string | undefined]> = {
+  verified: ['pass', 'testing.iconPassed'],
+  'not-verified': ['error', 'testing.iconFailed'],
+  expired: ['history', 'list.warningForeground'],
+  'not-checked': ['circle-large-outline', undefined],
+  'not-session': ['circle-slash', undefined],
+  unrecognized: ['question', undefined],
+};
+
+const VERDICT_WORDS: Record<Verdict, string> = {
+  verified: 'verified', 'not-verified': 'not verified', expired: 'expired', 'not-checked': 'not checked',
+  'not-session': 'not a session cookie', unrecognized: 'no session format recognized',
+};
+
+export function nodeId(node: CookiesNode): string {
+  switch (node.type) {
+    case 'result': return `r${node.resultId}`;
+    case 'folded': return `r${node.resultId}/folded`;
+    case 'value': return `r${node.resultId}/c${node.index}/v${JSON.stringify(node.path)}`;
+    case 'line': return `r${node.resultId}/c${node.index}/${node.parent}/${node.kind}${node.n}`;
+    case 'action': return `r${node.resultId}/c${node.index}/${node.action}`;
+    default: return `r${node.resultId}/c${node.index}/${node.type}`;
+  }
+}
+
+export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<CookiesNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Node objects kept per id, so reveal() and the tree agree on identity. */
+  private readonly nodes = new Map<string, CookiesNode>();
+  /** What each session id node learned from its last reveal, by node id. */
+  private readonly sidStates = new Map<string, SidState>();
+  private readonly stop: () => void;
+  /** The clock of relative times (refreshed by the view's timer while it is visible). */
+  private nowMs = Date.now();
+
+  constructor(readonly results: CookieResults) {
+    this.stop = results.onDidChange(() => {
+      const live = new Set(results.list().map((r) => r.id));
+      for (const [key, node] of this.nodes) if (!live.has(node.resultId)) this.nodes.delete(key);
+      for (const key of this.sidStates.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidStates.delete(key);
+      this.refresh();
+    });
+  }
+
+  /** Redraws the tree with the current time (countdowns). */
+  refresh(nowMs = Date.now()): void {
+    this.nowMs = nowMs;
+    this.changed.fire(undefined);
+  }
+
+  /** Records what revealing a session id node found, and redraws it. */
+  setSidState(node: Extract<CookiesNode, { type: 'sid' }>, state: SidState): void {
+    this.sidStates.set(nodeId(node), state);
+    this.changed.fire(undefined);
+  }
+
+  /** The session id node of a cookie that names one. */
+  sidNode(resultId: number, index: number): Extract<CookiesNode, { type: 'sid' }> {
+    return this.intern({ type: 'sid', resultId, index });
+  }
+
+  sidState(node: CookiesNode): SidState | undefined {
+    return this.sidStates.get(nodeId(node));
+  }
+
+  private intern<T extends CookiesNode>(node: T): T {
+    const key = nodeId(node);
+    const existing = this.nodes.get(key);
+    if (existing) return existing as T;
+    this.nodes.set(key, node);
+    return node;
+  }
+
+  resultOf(node: CookiesNode): CookieResult | undefined {
+    return this.results.get(node.resultId);
+  }
+
+  cookieOf(node: CookiesNode): DecodedCookie | undefined {
+    if (node.type === 'result' || node.type === 'folded') return undefined;
+    return this.resultOf(node)?.cookies[node.index];
+  }
+
+  /** The node of a result, and of the cookie to select in it (the first shown cookie, else the folded group). */
+  resultNode(resultId: number): CookiesNode {
+    return this.intern({ type: 'result', resultId });
+  }
+
+  firstCookieNode(result: CookieResult): CookiesNode {
+    const first = shownCookies(result.cookies)[0];
+    return first ? this.intern({ type: 'cookie', resultId: result.id, index: result.cookies.indexOf(first) }) : this.intern({ type: 'folded', resultId: result.id });
+  }
+
+  getChildren(node?: CookiesNode): CookiesNode[] {
+    if (!node) return this.results.list().map((r) => this.intern({ type: 'result', resultId: r.id }));
+    const result = this.resultOf(node);
+    if (!result) return [];
+    const resultId = result.id;
+    switch (node.type) {
+      case 'result': {
+        const out: CookiesNode[] = result.inputWarnings.map((text, n) => this.intern({ type: 'line', resultId, index: -1, parent: 'result', kind: 'warning', n, text }));
+        for (const c of shownCookies(result.cookies)) out.push(this.intern({ type: 'cookie', resultId, index: result.cookies.indexOf(c) }));
+        if (foldedCookies(result.cookies).length) out.push(this.intern({ type: 'folded', resultId }));
+        return out;
+      }
+      case 'folded': return foldedCookies(result.cookies).map((c) => this.intern({ type: 'cookie', resultId, index: result.cookies.indexOf(c) }));
+      case 'cookie': return this.cookieChildren(result, node.index);
+      case 'payload': return this.valueChildren(result, node.index, []);
+      case 'value': return this.valueChildren(result, node.index, node.path);
+      case 'attributes': {
+        const c = result.cookies[node.index];
+        const attrs = attributesText(c).split('; ').filter(Boolean);
+        return [
+          ...attrs.map((text, n) => this.intern({ type: 'line', resultId, index: node.index, parent: 'attributes', kind: 'attribute', n, text })),
+          ...c.warnings.map((text, n) => this.intern({ type: 'line', resultId, index: node.index, parent: 'attributes', kind: 'warning', n, text })),
+        ];
+      }
+      case 'next': return [
+        this.intern({ type: 'action', resultId, index: node.index, action: 'tryAnotherSecret' }),
+        this.intern({ type: 'action', resultId, index: node.index, action: 'addSigningSecret' }),
+      ];
+      default: return [];
+    }
+  }
+
+  private cookieChildren(result: CookieResult, index: number): CookiesNode[] {
+    const c = result.cookies[index];
+    const resultId = result.id;
+    const out: CookiesNode[] = [];
+    if (c.sid) out.push(this.intern({ type: 'sid', resultId, index }));
+    if (c.kind === 'session') out.push(this.intern({ type: 'expiry', resultId, index }));
+    // Data kept server-side (a session id, and a note saying so) needs no "not readable" node of its own.
+    if ((c.payload !== null && c.payload !== undefined) || (c.kind === 'session' && !c.sid)) out.push(this.intern({ type: 'payload', resultId, index }));
+    const hasAttributes = attributesText(c) !== '';
+    if (hasAttributes) out.push(this.intern({ type: 'attributes', resultId, index }));
+    if (c.error) out.push(this.intern({ type: 'line', resultId, index, parent: 'cookie', kind: 'problem', n: 0, text: c.error }));
+    if (!hasAttributes) c.warnings.forEach((text, n) => out.push(this.intern({ type: 'line', resultId, index, parent: 'cookie', kind: 'warning', n, text })));
+    c.notes.forEach((text, n) => out.push(this.intern({ type: 'line', resultId, index, parent: 'cookie', kind: 'note', n, text })));
+    if (c.secretMayHelp && c.verified !== true) out.push(this.intern({ type: 'next', resultId, index }));
+    return out;
+  }
+
+  private valueChildren(result: CookieResult, index: number, path: Path): CookiesNode[] {
+    const value = valueAt(result.cookies[index].payload, path);
+    if (value === null || typeof value !== 'object') return [];
+    const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+    return keys.map((k) => this.intern({ type: 'value', resultId: result.id, index, path: [...path, k] }));
+  }
+
+  getParent(node: CookiesNode): CookiesNode | undefined {
+    const resultId = node.resultId;
+    const result = this.resultOf(node);
+    switch (node.type) {
+      case 'result': return undefined;
+      case 'folded': return this.intern({ type: 'result', resultId });
+      case 'cookie': {
+        const c = result?.cookies[node.index];
+        return result && c && foldedCookies(result.cookies).includes(c) ? this.intern({ type: 'folded', resultId }) : this.intern({ type: 'result', resultId });
+      }
+      case 'value': return node.path.length <= 1 ? this.intern({ type: 'payload', resultId, index: node.index }) : this.intern({ type: 'value', resultId, index: node.index, path: node.path.slice(0, -1) });
+      case 'line':
+        if (node.parent === 'result') return this.intern({ type: 'result', resultId });
+        if (node.parent === 'attributes') return this.intern({ type: 'attributes', resultId, index: node.index });
+        return this.intern({ type: 'cookie', resultId, index: node.index });
+      case 'action': return this.intern({ type: 'next', resultId, index: node.index });
+      default: return this.intern({ type: 'cookie', resultId, index: node.index });
+    }
+  }
+
+  getTreeItem(node: CookiesNode): vscode.TreeItem {
+    const item = this.describe(node);
+    item.id = nodeId(node);
+    return item;
+  }
+
+  private describe(node: CookiesNode): vscode.TreeItem {
+    const result = this.resultOf(node);
+    if (!result) return new vscode.TreeItem('(this result is no longer in memory)');
+    const None = vscode.TreeItemCollapsibleState.None;
+    const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    const Expanded = vscode.TreeItemCollapsibleState.Expanded;
+    switch (node.type) {
+      case 'result': {
+        const newest = this.results.newest()?.id === result.id;
+        const names = shownCookies(result.cookies).map((c) => c.name ?? '(unnamed cookie)');
+        const label = names.length ? names.join(', ') : 'No session cookie';
+        const item = new vscode.TreeItem(label, newest ? Expanded : Collapsed);
+        const when = new Date(result.nowMs).toLocaleTimeString();
+        item.description = `${result.cookies.length} cookie${result.cookies.length === 1 ? '' : 's'} · decoded ${when}`;
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.contextValue = 'cookieResult';
+        item.tooltip = `Decoded ${new Date(result.nowMs).toISOString()}\nSecrets tried: ${result.secretLabels.length ? result.secretLabels.join(', ') : 'none'}`;
+        item.accessibilityInformation = { label: `Decoded cookies: ${label}, ${item.description}`, role: 'treeitem' };
+        return item;
+      }
+      case 'folded': {
+        const folded = foldedCookies(result.cookies);
+        const other = folded.every((c) => c.kind === 'not-session');
+        const label = `${other ? 'Not session cookies' : 'Other cookies'} (${folded.length})`;
+        const item = new vscode.TreeItem(label, Collapsed);
+        item.description = folded.map((c) => `${c.name ?? '(unnamed)'}${c.purpose ? ` (${c.purpose})` : ''}`).join(', ');
+        item.iconPath = new vscode.ThemeIcon('fold');
+        item.contextValue = 'cookieFolded';
+        item.accessibilityInformation = { label: `${label}: ${item.description}` };
+        return item;
+      }
+      case 'cookie': {
+        const c = result.cookies[node.index];
+        const verdict = verdictOf(c);
+        const name = c.name ?? '(unnamed cookie)';
+        const item = new vscode.TreeItem(name, c.kind === 'session' || (c.kind === 'unknown' && c.payload != null) ? Expanded : Collapsed);
+        item.description = this.cookieDescription(c);
+        const [icon, color] = VERDICT_ICON[verdict];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.contextValue = `cookie ${verdict}${c.sid ? ' sid' : ''}`;
+        const tip = new vscode.MarkdownString(undefined, true);
+        tip.appendText(`${name}: ${c.format}${c.library ? ` (${c.library})` : ''}\n\n${verdictText(c)}${c.expired ? ' — EXPIRED' : ''}`);
+        if (c.error) tip.appendText(`\n\n${c.error}`);
+        item.tooltip = tip;
+        item.accessibilityInformation = { label: `Cookie ${name}, ${this.cookieDescription(c)}` };
+        return item;
+      }
+      case 'sid': {
+        const c = result.cookies[node.index];
+        const item = new vscode.TreeItem(`Session id ${c.sid!}`, None);
+        const state = this.sidState(node);
+        item.description = state === 'notFound' ? 'not in the connected store' : 'Enter: reveal in the Sessions view';
+        item.iconPath = new vscode.ThemeIcon(state === 'notFound' ? 'circle-slash' : 'key');
+        item.contextValue = 'cookieSid';
+        item.command = { command: 'sessionLens.openSessionFromCookie', title: 'Reveal Session', arguments: [node] };
+        item.tooltip = state === 'notFound' ? 'No connected session store holds this session.' : 'Reveal and select this session in the Sessions view';
+        item.accessibilityInformation = { label: `Session id ${c.sid!}${state === 'notFound' ? ', not in the connected store' : ', press Enter to reveal it in the Sessions view'}` };
+        return item;
+      }
+      case 'expiry': {
+        const c = result.cookies[node.index];
+        const label = c.expiresAt ? expiryText(c.expiresAt, this.nowMs) : 'Expiry not stated';
+        const item = new vscode.TreeItem(label, None);
+        item.description = c.expiresAt ? `${c.expiresAt}${c.expired ? ' · EXPIRED' : ''}` : 'browser session or server-side expiry';
+        item.iconPath = new vscode.ThemeIcon(c.expired ? 'history' : 'watch', c.expired ? new vscode.ThemeColor('list.warningForeground') : undefined);
+        item.contextValue = 'cookieExpiry';
+        item.accessibilityInformation = { label: `${label}, ${item.description}` };
+        return item;
+      }
+      case 'payload': {
+        const c = result.cookies[node.index];
+        const readable = c.payload !== null && c.payload !== undefined;
+        const label = c.sid ? 'Session data' : 'Payload';
+        const item = new vscode.TreeItem(label, readable && typeof c.payload === 'object' ? Expanded : None);
+        item.description = readable ? valueSummary(c.payload) : 'not readable here (kept server-side, or encrypted without a matching secret)';
+        item.iconPath = new vscode.ThemeIcon('json');
+        item.contextValue = readable ? 'cookieValue' : 'cookiePayloadUnreadable';
+        item.accessibilityInformation = { label: `${label}: ${String(item.description)}` };
+        return item;
+      }
+      case 'value': {
+        const value = valueAt(result.cookies[node.index].payload, node.path);
+        const key = node.path[node.path.length - 1];
+        const nested = value !== null && typeof value === 'object';
+        const item = new vscode.TreeItem(typeof key === 'number' ? `[${key}]` : key, nested ? Collapsed : None);
+        item.description = valueSummary(value);
+        item.iconPath = new vscode.ThemeIcon(Array.isArray(value) ? 'symbol-array' : nested ? 'symbol-object' : 'symbol-field');
+        item.contextValue = 'cookieValue';
+        item.tooltip = valueSummary(value);
+        item.accessibilityInformation = { label: `${String(item.label)}: ${item.description}` };
+        return item;
+      }
+      case 'attributes': {
+        const c = result.cookies[node.index];
+        const item = new vscode.TreeItem('Attributes', Expanded);
+        item.description = attributesText(c) + (c.warnings.length ? ` · ${c.warnings.length} warning${c.warnings.length === 1 ? '' : 's'}` : '');
+        item.iconPath = new vscode.ThemeIcon('symbol-property');
+        item.contextValue = 'cookieAttributes';
+        item.accessibilityInformation = { label: `Set-Cookie attributes: ${item.description}` };
+        return item;
+      }
+      case 'line': {
+        const item = new vscode.TreeItem(node.text, None);
+        const icons = { attribute: 'symbol-property', warning: 'warning', problem: 'error', note: 'info' } as const;
+        const words = { attribute: 'Attribute', warning: 'Warning', problem: 'Problem', note: 'Note' } as const;
+        item.iconPath = new vscode.ThemeIcon(icons[node.kind], node.kind === 'warning' ? new vscode.ThemeColor('list.warningForeground') : undefined);
+        item.tooltip = node.text;
+        item.contextValue = `cookieLine ${node.kind}`;
+        item.accessibilityInformation = { label: `${words[node.kind]}: ${node.text}` };
+        return item;
+      }
+      case 'next': {
+        const item = new vscode.TreeItem('What to do next', Expanded);
+        item.description = 'no secret verified this cookie';
+        item.iconPath = new vscode.ThemeIcon('lightbulb');
+        item.contextValue = 'cookieNext';
+        item.accessibilityInformation = { label: 'What to do next: no secret verified this cookie' };
+        return item;
+      }
+      case 'action': {
+        const tryIt = node.action === 'tryAnotherSecret';
+        const item = new vscode.TreeItem(tryIt ? 'Try Another Secret…' : 'Add Signing Secret…', None);
+        item.description = tryIt ? 'decode again with a secret typed hidden, used once' : 'keep a secret in secret storage for every decode';
+        item.iconPath = new vscode.ThemeIcon(tryIt ? 'key' : 'add');
+        item.command = tryIt
+          ? { command: 'sessionLens.decodeCookieWithSecret', title: 'Try Another Secret…', arguments: [{ input: result.input }] }
+          : { command: 'sessionLens.addSigningSecret', title: 'Add Signing Secret…' };
+        item.contextValue = 'cookieAction';
+        item.accessibilityInformation = { label: `${String(item.label)} ${item.description}, press Enter` };
+        return item;
+      }
+    }
+  }
+
+  private cookieDescription(c: DecodedCookie): string {
+    const verdict = verdictOf(c);
+    if (verdict === 'not-session') return `not a session cookie${c.purpose ? ` · ${c.purpose}` : ''}`;
+    if (verdict === 'unrecognized') return VERDICT_WORDS.unrecognized;
+    return `${c.format} · ${verdictText(c)}${c.expired ? ' · EXPIRED' : ''}`;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.changed.dispose();
+  }
+}
