@@ -34,8 +34,9 @@ export interface FileHandlers {
 const LOGIN_PATH = /(^|\/)(login|log-in|signin|sign-in|sign_in|authenticate)(\/|$|\?)/i;
 const LOGOUT_PATH = /(^|\/)(logout|log-out|signout|sign-out|sign_out)(\/|$|\?)/i;
 const CALLBACK_PATH = /(^|\/)callback(\/|$|\?)/i;
-const LOGIN_NAME = /^(handle|do|process|post|submit|perform|user|api)?_?(log_?in|sign_?in|authenticate)(_?(handler|user|route|controller|action|post|submit))?$/i;
-const LOGOUT_NAME = /^(handle|do|process|post|submit|perform|user|api)?_?(log_?out|sign_?out)(_?(handler|user|route|controller|action|post|submit))?$/i;
+// `login`, `handleLogin`, `handleUserLogin`, `userLoginHandler`, `postLogin`, `loginUser`, `do_sign_in`.
+const LOGIN_NAME = /^(handle|do|process|post|submit|perform|user|api)?_?(user|admin|local|api)?_?(log_?in|sign_?in|authenticate)(_?(handler|user|route|controller|action|post|submit))?$/i;
+const LOGOUT_NAME = /^(handle|do|process|post|submit|perform|user|api)?_?(user|admin|local|api)?_?(log_?out|sign_?out)(_?(handler|user|route|controller|action|post|submit))?$/i;
 /** A router file named after its route (`routes/logout.js`, `login.router.ts`) whose routes sit at `/`. */
 const LOGIN_FILE = /(^|[/\\])(login|signin|sign-in)(\.(route|routes|router|controller))?\.[cm]?[jt]sx?$/i;
 const LOGOUT_FILE = /(^|[/\\])(logout|signout|sign-out)(\.(route|routes|router|controller))?\.[cm]?[jt]sx?$/i;
@@ -55,7 +56,9 @@ export function fileHandlers(model: FileModel): FileHandlers {
 
 function routeKind(route: Route, fileName: string): HandlerKind | undefined {
   if (LOGOUT_PATH.test(route.path)) return 'logout';
-  if (LOGIN_PATH.test(route.path)) return route.method === 'get' ? undefined : 'login';
+  // A `GET /login` is usually the form, but a magic link or an SSO return logs in there too: the rules judge
+  // what it writes (see `isLoginForm`).
+  if (LOGIN_PATH.test(route.path)) return 'login';
   if (route.path === '/' || route.path === '') {
     if (LOGOUT_FILE.test(fileName)) return 'logout';
     if (LOGIN_FILE.test(fileName) && route.method !== 'get') return 'login';
@@ -72,8 +75,6 @@ interface Registration { route: Route; anchor: t.Node; args: t.Node[] }
 class HandlerFinder {
   private readonly out: Handler[] = [];
   private readonly seen = new Set<t.Node>();
-  /** Functions registered as `GET /login`: the login form, whatever their name. */
-  private readonly forms = new Set<t.Node>();
   private declarations?: Map<string, t.FunctionDeclaration>;
   private classes?: Map<string, t.Class>;
   private references?: { names: Map<string, number>; thisNames: Set<string> };
@@ -90,8 +91,8 @@ class HandlerFinder {
       const last = reg.args[reg.args.length - 1];
       const fn = last ? this.resolveFn(last, 0) : undefined;
       if (kind && fn) this.add(fn, kind, reg.anchor, reg.route);
-      else if (fn && LOGIN_PATH.test(reg.route.path)) this.forms.add(fn);
-      if (kind === 'login' || CALLBACK_PATH.test(reg.route.path)) {
+      // passport.authenticate() on `GET /login` starts an OAuth redirect; the login happens on the callback.
+      if ((kind === 'login' && reg.route.method !== 'get') || CALLBACK_PATH.test(reg.route.path)) {
         for (const arg of reg.args) {
           const a = unwrap(arg);
           if (a.type === 'CallExpression' && this.isPassportAuthenticate(a)) passportLogins.push(a);
@@ -322,7 +323,6 @@ class HandlerFinder {
         const route: Route = { method: e.callee.name.toLowerCase(), path: `${this.controllerPrefix(fn)}/${own}`.replace(/\/+/g, '/') };
         const kind = routeKind(route, this.model.fileName);
         if (kind) this.add(fn, kind, arg ?? fn.key, route);
-        else if (LOGIN_PATH.test(route.path)) this.forms.add(fn);
       }
     }
   }
@@ -346,7 +346,6 @@ class HandlerFinder {
       if (!named) continue;
       const kind = nameKind(named.id.name);
       if (!kind) continue;
-      if (this.forms.has(fn)) continue;
       if (named.reachable()) this.add(fn, kind, named.id);
     }
   }

@@ -86,3 +86,17 @@ export function passportRegenerates(model: FileModel): boolean | undefined {
   if (!v) return undefined;
   return v[0] > 0 || v[1] >= 6;
 }
+
+/** A dependency name that says the project has sessions or logins: a session library, a store, passport, an auth kit. */
+const SESSION_DEP = /session|passport|(^|[-/@])iron|auth|grant|lucia|keycloak|oidc/i;
+
+/**
+ * The nearest package.json lists no session library, store or auth kit: `req.session` comes from something the
+ * project does not declare (a framework, a hand-rolled middleware), so whether it is a cookie or a server-side
+ * session is not known. False when there is no package.json.
+ */
+export function declaresNoSessionLibrary(model: FileModel): boolean {
+  const deps = model.environment.dependencies;
+  if (!deps) return false;
+  return !Object.keys(deps).some((d) => SESSION_DEP.test(d));
+}

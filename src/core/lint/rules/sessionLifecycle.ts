@@ -3,7 +3,7 @@ import type * as t from '@babel/types';
 import { containsCall, findNode, isChain, memberChain, memberName } from '../ast';
 import { lineIndent } from '../edits';
 import { Handler, fileHandlers, requestName } from '../handlers';
-import { passportRegenerates, sessionStorage, usesIronSession } from '../libraries';
+import { declaresNoSessionLibrary, passportRegenerates, sessionStorage, usesIronSession } from '../libraries';
 import type { FileModel } from '../model';
 import { FixBuilder, Rule, RuleContext, fix } from '../rule';
 
@@ -16,6 +16,11 @@ function callsPassport(fn: t.Function, req: string, methods: string[]): t.CallEx
 }
 
 const AUTH_KEY = /user|account|auth|logged|login|uid|role|email|admin|profile|member|identity|principal|passport|token/i;
+/**
+ * On a `GET /login` (usually the form) only the identity itself counts: `loginAttempts`, `authError` or a
+ * `returnTo` are what a form stores.
+ */
+const IDENTITY_KEY = /user|account|uid|email|profile|member|identity|principal|passport|logged_?in|is_?logged|is_?auth|authenticated/i;
 
 const REGENERATE = new Set(['regenerate', 'regenerateSession']);
 
@@ -25,21 +30,25 @@ const sessionFixation: Rule = {
   description: 'A login handler stores the user in a server-side session without regenerating the session first.',
   check({ model, report }: RuleContext) {
     // Sealed cookies (cookie-session, iron-session, koa-session without a store, ...) carry no id to plant.
-    if (sessionStorage(model) === 'sealed') return;
+    const storage = sessionStorage(model);
+    if (storage === 'sealed') return;
+    // `req.session` from a library the project does not declare: nothing to say what it keeps.
+    if (storage === 'unknown' && declaresNoSessionLibrary(model)) return;
     const { handlers, passportLogins } = fileHandlers(model);
     const regenerates = passportRegenerates(model);
     const oldPassport = 'passport before 0.6 keeps the session id when it logs the user in, so an attacker who planted a session id before login shares the logged-in session; upgrade passport or regenerate the session first.';
     if (regenerates === false) for (const call of passportLogins) report(call, oldPassport);
-    for (const { fn, kind } of handlers) {
+    for (const { fn, kind, route } of handlers) {
       const req = requestName(fn);
       if (kind !== 'login' || !req) continue;
+      const keys = route?.method === 'get' ? IDENTITY_KEY : AUTH_KEY;
       const login = callsPassport(fn, req, ['login', 'logIn']);
       if (login) {
         // passport >= 0.6 regenerates in req.login(); an unknown version is given the benefit of the doubt.
         if (regenerates === false && !insideRegenerate(model, login, fn)) report(login, oldPassport);
         continue;
       }
-      const write = firstAuthWrite(model, fn, req);
+      const write = firstAuthWrite(model, fn, req, keys);
       if (!write) continue;
       const message = 'The login handler stores the user in the existing session without regenerate(), so an attacker who planted a session id before login shares the logged-in session.';
       const stmt = fn.body.type === 'BlockStatement' ? model.statementOf(write) : undefined;
@@ -48,19 +57,19 @@ const sessionFixation: Rule = {
   },
 };
 
-function firstAuthWrite(model: FileModel, fn: t.Function, req: string): t.Node | undefined {
+function firstAuthWrite(model: FileModel, fn: t.Function, req: string, keys: RegExp): t.Node | undefined {
   return findNode(fn.body, (node) => {
     let target: t.Node | undefined;
     if (node.type === 'AssignmentExpression') target = node.left;
     else if (node.type === 'CallExpression' && isChain(node.callee, 'Object', 'assign')) target = node.arguments[0];
-    else if (node.type === 'CallExpression' && memberName(node.callee) === 'set' && node.arguments[0]?.type === 'StringLiteral' && AUTH_KEY.test(node.arguments[0].value)) {
+    else if (node.type === 'CallExpression' && memberName(node.callee) === 'set' && node.arguments[0]?.type === 'StringLiteral' && keys.test(node.arguments[0].value)) {
       // `request.session.set('user', user)` (@fastify/session)
       target = (node.callee as t.MemberExpression).object;
     }
     if (!target) return false;
     const chain = memberChain(target);
     if (!chain || chain[0] !== req || chain[1] !== 'session') return false;
-    if (chain.length >= 3 ? !AUTH_KEY.test(chain.slice(2).join('.')) : node.type !== 'CallExpression') return false;
+    if (chain.length >= 3 ? !keys.test(chain.slice(2).join('.')) : node.type !== 'CallExpression') return false;
     return !insideRegenerate(model, node, fn);
   });
 }
@@ -143,6 +152,7 @@ const logoutWithoutDestroy: Rule = {
   defaultLevel: 'warning',
   description: 'A logout handler neither destroys nor regenerates the session.',
   check({ model, report }: RuleContext) {
+    if (sessionStorage(model) === 'unknown' && declaresNoSessionLibrary(model)) return;
     const logouts: { h: Handler; req: string; ends: boolean }[] = [];
     const passportOk = passportRegenerates(model) !== false;
     for (const h of fileHandlers(model).handlers) {
