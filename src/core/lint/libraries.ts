@@ -100,3 +100,24 @@ export function declaresNoSessionLibrary(model: FileModel): boolean {
   if (!deps) return false;
   return !Object.keys(deps).some((d) => SESSION_DEP.test(d));
 }
+
+/** Server-side session libraries whose `ctx.session = null` removes the stored session (koa-session calls the store's destroy). */
+const KOA_SERVER_MODULES = ['koa-session', 'koa-generic-session', 'koa-session-minimal'];
+const EXPRESS_LIKE_MODULES = ['express-session', '@fastify/session', 'fastify-session'];
+
+/**
+ * Whether `req.session = null` ends the session: it does for sealed cookies (the cookie is cleared) and for the koa
+ * session libraries (the stored session is destroyed); express-session and @fastify/session only stop saving, and the
+ * stored session stays valid under its id. With a sealed-cookie library in the file or project too, it may be that
+ * library's logout.
+ */
+export function nullingEndsSession(model: FileModel): boolean {
+  if (sessionStorage(model) !== 'server') return true;
+  const deps = model.environment.dependencies ?? {};
+  const has = (names: string[]) => names.some((m) => model.bindings.modules.has(m) || !!deps[m]);
+  const expressLike = model.sites.some((s) => s.library === 'express-session' || s.library === 'fastify-session') || has(EXPRESS_LIKE_MODULES);
+  const koa = model.sites.some((s) => s.library === 'koa-session') || has(KOA_SERVER_MODULES);
+  // A cookie-session next to express-session: `req.session = null` may be the cookie's logout.
+  const sealedToo = model.sites.some((s) => s.library !== 'express-session' && s.library !== 'fastify-session' && s.library !== 'koa-session') || has(SEALED_MODULES);
+  return (koa && !expressLike) || sealedToo;
+}

@@ -3,7 +3,7 @@ import type * as t from '@babel/types';
 import { containsCall, findNode, isChain, memberChain, memberName } from '../ast';
 import { lineIndent } from '../edits';
 import { Handler, fileHandlers, requestName } from '../handlers';
-import { declaresNoSessionLibrary, passportRegenerates, sessionStorage, usesIronSession } from '../libraries';
+import { declaresNoSessionLibrary, nullingEndsSession, passportRegenerates, sessionStorage, usesIronSession } from '../libraries';
 import type { FileModel } from '../model';
 import { FixBuilder, Rule, RuleContext, fix } from '../rule';
 
@@ -108,7 +108,8 @@ const regenerateFix: FixBuilder<{ fn: t.Function; req: string; stmt: t.Node }> =
 /** Whether the handler ends the session the way its library does. */
 function endsSession(model: FileModel, fn: t.Function, req: string, passportOk: boolean): boolean {
   if (containsCall(fn.body, (c) => ENDS.has(memberName(c.callee) ?? ''))) return true;
-  if (findNode(fn.body, (n) => n.type === 'AssignmentExpression' && memberName(n.left) === 'session' && isEmptyValue(n.right)) !== undefined) return true;
+  // `req.session = null`: the logout of cookie sessions and koa-session; express-session keeps the stored session.
+  if (nullingEndsSession(model) && findNode(fn.body, (n) => n.type === 'AssignmentExpression' && memberName(n.left) === 'session' && isEmptyValue(n.right)) !== undefined) return true;
   // `req.session.destroy` handed over as a callback.
   if (findNode(fn.body, (n) => n.type === 'MemberExpression' && (memberName(n) === 'destroy' || memberName(n) === 'regenerate') && memberName(n.object) === 'session') !== undefined) return true;
   if (passportOk && callsPassport(fn, req, ['logout', 'logOut'])) return true;
