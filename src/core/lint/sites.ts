@@ -293,6 +293,8 @@ type CookieValue = 'secret' | 'plain' | 'cleared' | 'unknown';
 const CLEARED_VALUE = /^(|deleted?|logged[-_ ]?out|logout|signed[-_ ]?out|expired|invalid|null|undefined|none|removed?|cleared?)$/i;
 /** Token- or id-like: at least 16 characters of a token alphabet (random ids, JWTs, base64, hex, uuids). */
 const TOKEN_LIKE = /^[\w.~+/=:-]{16,}$/;
+/** A short literal id (`'12345'`, `'abc123'`, `'u_42af9'`): five or more id characters with a digit among them. */
+const ID_LIKE = /^(?=[^\d]*\d)[\w-]{5,}$/;
 
 function cookieValue(model: FileModel, node: t.Node): CookieValue {
   const v = model.evaluator.evaluate(node);
@@ -303,10 +305,14 @@ function cookieValue(model: FileModel, node: t.Node): CookieValue {
   for (const leaf of all) {
     switch (leaf.k) {
       case 'null': case 'undef': cleared++; break;
-      case 'bool': case 'num': break;
+      case 'bool': break;
+      case 'num':
+        // `res.cookie('session_id', 12345)`: an id; `1`, `0` or a count is not.
+        if (Number.isInteger(leaf.v) && leaf.v >= 10000) secret = true;
+        break;
       case 'str':
         if (CLEARED_VALUE.test(leaf.v.trim())) cleared++;
-        else if (TOKEN_LIKE.test(leaf.v)) secret = true;
+        else if (TOKEN_LIKE.test(leaf.v) || ID_LIKE.test(leaf.v)) secret = true;
         break;
       default:
         if (!isPlainExpression(leaf.node)) unknown = true;
@@ -396,6 +402,6 @@ function headerCookies(model: FileModel, node: t.Node): CookieCall[] {
   const value = text.slice(eq + 1, semi < 0 ? text.length : semi);
   if (headerClears(text, value)) return [];
   // A literal value must look like a token; an interpolated one may be anything.
-  if (!value.includes('${}') && !TOKEN_LIKE.test(value.trim())) return [];
+  if (!value.includes('${}') && !TOKEN_LIKE.test(value.trim()) && !ID_LIKE.test(value.trim())) return [];
   return [{ kind: 'header', node: n, name, text, defaultHttpOnly: false }];
 }
