@@ -22,6 +22,14 @@ export type DecodeArg = string | { input: string; secrets?: { label: string; val
 export interface TryAnotherSecretArg { input?: string; secret?: string; nowMs?: number }
 
 /** How a secret entered once is named in the document (its value never is). */
+/** How long the Cookies view waits for one store to say whether it holds a decoded session. */
+const OWNER_LOOKUP_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); })]).finally(() => clearTimeout(timer));
+}
+
 export const AD_HOC_LABEL = 'the secret entered once';
 
 export function activateCookieDecoder(services: Services): void {
@@ -68,8 +76,25 @@ export function activateCookieDecoder(services: Services): void {
     const stored = results.add({ input, cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs },
       [...known.map((s) => s.value), ...adHoc.map((s) => s.value)]);
     log.info(COMPONENT, `decoded ${result.cookies.length} cookie(s): ${result.cookies.map((c) => `${c.format}/${c.verified}`).join(', ')}`);
+    await describeOwners(stored);
     await view.show(stored);
     return stored;
+  }
+
+  /** Whose session each cookie carries, when a connected store holds it (each store asked for at most OWNER_LOOKUP_MS). */
+  async function describeOwners(result: CookieResult): Promise<void> {
+    const sources = services.sessionSources.all();
+    if (sources.length === 0) return;
+    for (const [index, cookie] of result.cookies.entries()) {
+      if (!cookie.sid) continue;
+      let owner: string | undefined;
+      for (const source of sources) {
+        const record = await withTimeout(source.get(cookie.sid), OWNER_LOOKUP_MS).catch(() => undefined);
+        if (record) { owner = `${record.user ?? 'anonymous'} · ${source.label}`; break; }
+      }
+      // "Not in the connected store" is said when a reveal finds nothing; a store may still be loading here.
+      if (owner) view.provider.setSidState(view.provider.sidNode(result.id, index), 'found', owner);
+    }
   }
 
   command('sessionLens.decodeCookie', 'Decode Cookie', async (arg?: DecodeArg) => {

@@ -59,6 +59,8 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
   private readonly nodes = new Map<string, CookiesNode>();
   /** What each session id node learned from its last reveal, by node id. */
   private readonly sidStates = new Map<string, SidState>();
+  /** Whose session a session id node names (user label and store), when a connected store holds it. */
+  private readonly sidOwners = new Map<string, string>();
   private readonly stop: () => void;
   /** The clock of relative times (refreshed by the view's timer while it is visible). */
   private nowMs = Date.now();
@@ -68,6 +70,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
       const live = new Set(results.list().map((r) => r.id));
       for (const [key, node] of this.nodes) if (!live.has(node.resultId)) this.nodes.delete(key);
       for (const key of this.sidStates.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidStates.delete(key);
+      for (const key of this.sidOwners.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidOwners.delete(key);
       this.refresh();
     });
   }
@@ -79,8 +82,9 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
   }
 
   /** Records what revealing a session id node found, and redraws it. */
-  setSidState(node: Extract<CookiesNode, { type: 'sid' }>, state: SidState): void {
+  setSidState(node: Extract<CookiesNode, { type: 'sid' }>, state: SidState, owner?: string): void {
     this.sidStates.set(nodeId(node), state);
+    if (owner !== undefined) this.sidOwners.set(nodeId(node), owner);
     this.changed.fire(undefined);
   }
 
@@ -253,12 +257,13 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         const c = result.cookies[node.index];
         const item = new vscode.TreeItem(`Session id ${c.sid!}`, None);
         const state = this.sidState(node);
-        item.description = state === 'notFound' ? 'not in the connected store' : 'Enter: reveal in the Sessions view';
+        const owner = state === 'found' ? this.sidOwners.get(nodeId(node)) : undefined;
+        item.description = state === 'notFound' ? 'not in the connected store' : owner ? `${owner} — Enter: reveal` : 'Enter: reveal in the Sessions view';
         item.iconPath = new vscode.ThemeIcon(state === 'notFound' ? 'circle-slash' : 'key');
         item.contextValue = 'cookieSid';
         item.command = { command: 'sessionLens.openSessionFromCookie', title: 'Reveal Session', arguments: [node] };
         item.tooltip = state === 'notFound' ? 'No connected session store holds this session.' : 'Reveal and select this session in the Sessions view';
-        item.accessibilityInformation = { label: `Session id ${c.sid!}${state === 'notFound' ? ', not in the connected store' : ', press Enter to reveal it in the Sessions view'}` };
+        item.accessibilityInformation = { label: `Session id ${c.sid!}${state === 'notFound' ? ', not in the connected store' : `${owner ? `, session of ${owner}` : ''}, press Enter to reveal it in the Sessions view`}` };
         return item;
       }
       case 'expiry': {

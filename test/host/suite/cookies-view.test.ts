@@ -228,13 +228,16 @@ describe('Cookies view reveals sessions (host, real Redis and app)', function ()
     assert.ok(sidNode, 'a session id node');
     const item = provider.getTreeItem(sidNode);
     assert.equal(item.label, `Session id ${sid}`);
+    // Whose session it is, at a glance: the user label from the connected store.
+    assert.match(String(item.description), /^view-reader@example\.test · redis:\/\/127\.0\.0\.1:\d+ \(sess:\) — Enter: reveal$/, String(item.description));
+    assert.match(item.accessibilityInformation?.label ?? '', /session of view-reader@example\.test/);
     assert.equal(await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? [])), true, 'revealed');
     const selected = await waitUntil(() => {
       const node = sessionsView.selection[0];
       return node?.type === 'session' && node.id === sid ? node : undefined;
     }, sessionsView.onDidChangeSelection, 20_000, 'the session selected in the Sessions view');
     assert.equal(selected.sourceId, SOURCE_ID);
-    assert.equal(provider.getTreeItem(sidNode).description, 'Enter: reveal in the Sessions view');
+    assert.match(String(provider.getTreeItem(sidNode).description), /^view-reader@example\.test · .* — Enter: reveal$/);
     await screenshot('cookies-view-revealed');
 
     // A cookie of a session the store does not hold (signed with the app's secret, never logged in).
