@@ -137,4 +137,30 @@ describe('session config diagnostics', () => {
       fs.rmSync(path.dirname(fileUri(files.ignored).fsPath), { recursive: true, force: true });
     }
   });
+
+  it('reports findings in test files as info, and none in files sessionLens.lint.exclude names, open or checked', async () => {
+    const finding = "import cookieSession from 'cookie-session';\nexport const m = cookieSession({ name: 'sid', keys: [process.env.KEY], signed: false, sameSite: 'lax', maxAge: 3600000 });\n";
+    const files = { plain: 'exclude-plain.js', test: 'test/app.test.js', excluded: 'vendor-copy/out.js' };
+    for (const rel of Object.values(files)) {
+      fs.mkdirSync(path.dirname(fileUri(rel).fsPath), { recursive: true });
+      fs.writeFileSync(fileUri(rel).fsPath, finding);
+    }
+    const config = vscode.workspace.getConfiguration('sessionLens.lint');
+    await config.update('exclude', ['vendor-copy'], vscode.ConfigurationTarget.Workspace);
+    try {
+      for (const rel of Object.values(files)) await vscode.window.showTextDocument(fileUri(rel), { preview: false });
+      const plain = await diagnosticsWhere(fileUri(files.plain), (d) => d.some((x) => ruleOf(x) === 'unsigned-cookie-session'), 'the finding in the plain file');
+      assert.ok(plain.filter((d) => ruleOf(d) === 'unsigned-cookie-session').every((d) => d.severity !== vscode.DiagnosticSeverity.Information), 'a plain file keeps the rule\'s severity');
+      const inTest = await diagnosticsWhere(fileUri(files.test), (d) => d.some((x) => ruleOf(x) === 'unsigned-cookie-session'), 'the finding in the test file');
+      assert.ok(inTest.every((d) => d.severity === vscode.DiagnosticSeverity.Information), 'findings in a test file are info');
+      await vscode.commands.executeCommand('sessionLens.checkWorkspace');
+      assert.deepEqual(ours(fileUri(files.excluded)).map(ruleOf), [], 'nothing in an excluded file, open or checked');
+    } finally {
+      await closeAllClean();
+      await config.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      for (const rel of Object.values(files)) fs.rmSync(fileUri(rel).fsPath, { force: true });
+      fs.rmSync(path.dirname(fileUri(files.excluded).fsPath), { recursive: true, force: true });
+      fs.rmSync(path.dirname(fileUri(files.test).fsPath), { recursive: true, force: true });
+    }
+  });
 });
