@@ -81,19 +81,20 @@ export function activateCookieDecoder(services: Services): void {
     return stored;
   }
 
-  /** Whose session each cookie carries, when a connected store holds it (each store asked for at most OWNER_LOOKUP_MS). */
+  /** Whose session each cookie carries and what it holds, when a connected store has it (each store asked for at most OWNER_LOOKUP_MS). */
   async function describeOwners(result: CookieResult): Promise<void> {
     const sources = services.sessionSources.all();
     if (sources.length === 0) return;
     for (const [index, cookie] of result.cookies.entries()) {
       if (!cookie.sid) continue;
-      let owner: string | undefined;
       for (const source of sources) {
         const record = await withTimeout(source.get(cookie.sid), OWNER_LOOKUP_MS).catch(() => undefined);
-        if (record) { owner = `${record.user ?? 'anonymous'} · ${source.label}`; break; }
+        if (!record) continue;
+        // Whose session and what it holds; the data is shown as the store has it (binary values stay unparsed).
+        view.provider.setSidState(view.provider.sidNode(result.id, index), 'found', `${record.user ?? 'anonymous'} · ${source.label}`, record.data ?? undefined);
+        break;
       }
       // "Not in the connected store" is said when a reveal finds nothing; a store may still be loading here.
-      if (owner) view.provider.setSidState(view.provider.sidNode(result.id, index), 'found', owner);
     }
   }
 

@@ -18,7 +18,9 @@ export type CookiesNode =
   | { type: 'sid'; resultId: number; index: number }
   | { type: 'expiry'; resultId: number; index: number }
   | { type: 'payload'; resultId: number; index: number }
-  | { type: 'value'; resultId: number; index: number; path: Path }
+  /** A value under the cookie's payload, or (`stored`) under the session data its store holds. */
+  | { type: 'value'; resultId: number; index: number; path: Path; stored?: true }
+  | { type: 'stored'; resultId: number; index: number }
   | { type: 'attributes'; resultId: number; index: number }
   | { type: 'line'; resultId: number; index: number; parent: 'cookie' | 'attributes' | 'result'; kind: 'attribute' | 'warning' | 'problem' | 'note'; n: number; text: string }
   | { type: 'next'; resultId: number; index: number }
@@ -45,7 +47,7 @@ export function nodeId(node: CookiesNode): string {
   switch (node.type) {
     case 'result': return `r${node.resultId}`;
     case 'folded': return `r${node.resultId}/folded`;
-    case 'value': return `r${node.resultId}/c${node.index}/v${JSON.stringify(node.path)}`;
+    case 'value': return `r${node.resultId}/c${node.index}/${node.stored ? 's' : 'v'}${JSON.stringify(node.path)}`;
     case 'line': return `r${node.resultId}/c${node.index}/${node.parent}/${node.kind}${node.n}`;
     case 'action': return `r${node.resultId}/c${node.index}/${node.action}`;
     default: return `r${node.resultId}/c${node.index}/${node.type}`;
@@ -61,6 +63,8 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
   private readonly sidStates = new Map<string, SidState>();
   /** Whose session a session id node names (user label and store), when a connected store holds it. */
   private readonly sidOwners = new Map<string, string>();
+  /** The session data a connected store holds for a cookie's session id, by the cookie's sid node id. */
+  private readonly storedData = new Map<string, unknown>();
   private readonly stop: () => void;
   /** The clock of relative times (refreshed by the view's timer while it is visible). */
   private nowMs = Date.now();
@@ -71,6 +75,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
       for (const [key, node] of this.nodes) if (!live.has(node.resultId)) this.nodes.delete(key);
       for (const key of this.sidStates.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidStates.delete(key);
       for (const key of this.sidOwners.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidOwners.delete(key);
+      for (const key of this.storedData.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.storedData.delete(key);
       this.refresh();
     });
   }
@@ -82,9 +87,10 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
   }
 
   /** Records what revealing a session id node found, and redraws it. */
-  setSidState(node: Extract<CookiesNode, { type: 'sid' }>, state: SidState, owner?: string): void {
+  setSidState(node: Extract<CookiesNode, { type: 'sid' }>, state: SidState, owner?: string, data?: unknown): void {
     this.sidStates.set(nodeId(node), state);
     if (owner !== undefined) this.sidOwners.set(nodeId(node), owner);
+    if (data !== undefined && data !== null) this.storedData.set(nodeId(node), data);
     this.changed.fire(undefined);
   }
 
@@ -107,6 +113,12 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
 
   resultOf(node: CookiesNode): CookieResult | undefined {
     return this.results.get(node.resultId);
+  }
+
+  /** The value a payload, stored or value node shows the root of: the cookie's payload, or its stored session data. */
+  valueRoot(node: CookiesNode): unknown {
+    if (node.type === 'stored' || (node.type === 'value' && node.stored)) return this.storedData.get(nodeId({ type: 'sid', resultId: node.resultId, index: node.index }));
+    return this.cookieOf(node)?.payload;
   }
 
   cookieOf(node: CookiesNode): DecodedCookie | undefined {
@@ -138,8 +150,9 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
       }
       case 'folded': return foldedCookies(result.cookies).map((c) => this.intern({ type: 'cookie', resultId, index: result.cookies.indexOf(c) }));
       case 'cookie': return this.cookieChildren(result, node.index);
-      case 'payload': return this.valueChildren(result, node.index, []);
-      case 'value': return this.valueChildren(result, node.index, node.path);
+      case 'payload': return this.valueChildren(node, []);
+      case 'stored': return this.valueChildren(node, []);
+      case 'value': return this.valueChildren(node, node.path);
       case 'attributes': {
         const c = result.cookies[node.index];
         const attrs = attributesText(c).split('; ').filter(Boolean);
@@ -161,6 +174,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     const resultId = result.id;
     const out: CookiesNode[] = [];
     if (c.sid) out.push(this.intern({ type: 'sid', resultId, index }));
+    if (c.sid && this.storedData.has(nodeId({ type: 'sid', resultId, index }))) out.push(this.intern({ type: 'stored', resultId, index }));
     if (c.kind === 'session') out.push(this.intern({ type: 'expiry', resultId, index }));
     // Data kept server-side (a session id, and a note saying so) needs no "not readable" node of its own.
     if ((c.payload !== null && c.payload !== undefined) || (c.kind === 'session' && !c.sid)) out.push(this.intern({ type: 'payload', resultId, index }));
@@ -173,11 +187,12 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     return out;
   }
 
-  private valueChildren(result: CookieResult, index: number, path: Path): CookiesNode[] {
-    const value = valueAt(result.cookies[index].payload, path);
+  private valueChildren(parent: CookiesNode & { index: number }, path: Path): CookiesNode[] {
+    const value = valueAt(this.valueRoot(parent), path);
     if (value === null || typeof value !== 'object') return [];
     const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-    return keys.map((k) => this.intern({ type: 'value', resultId: result.id, index, path: [...path, k] }));
+    const stored = parent.type === 'stored' || (parent.type === 'value' && parent.stored) ? { stored: true as const } : {};
+    return keys.map((k) => this.intern({ type: 'value', resultId: parent.resultId, index: parent.index, path: [...path, k], ...stored }));
   }
 
   getParent(node: CookiesNode): CookiesNode | undefined {
@@ -190,7 +205,9 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         const c = result?.cookies[node.index];
         return result && c && foldedCookies(result.cookies).includes(c) ? this.intern({ type: 'folded', resultId }) : this.intern({ type: 'result', resultId });
       }
-      case 'value': return node.path.length <= 1 ? this.intern({ type: 'payload', resultId, index: node.index }) : this.intern({ type: 'value', resultId, index: node.index, path: node.path.slice(0, -1) });
+      case 'value':
+        if (node.path.length <= 1) return this.intern({ type: node.stored ? 'stored' : 'payload', resultId, index: node.index });
+        return this.intern({ type: 'value', resultId, index: node.index, path: node.path.slice(0, -1), ...(node.stored ? { stored: true as const } : {}) });
       case 'line':
         if (node.parent === 'result') return this.intern({ type: 'result', resultId });
         if (node.parent === 'attributes') return this.intern({ type: 'attributes', resultId, index: node.index });
@@ -287,8 +304,18 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         item.accessibilityInformation = { label: `${label}: ${String(item.description)}` };
         return item;
       }
+      case 'stored': {
+        const data = this.valueRoot(node);
+        const item = new vscode.TreeItem('Session data in the store', typeof data === 'object' && data !== null ? Expanded : None);
+        item.description = valueSummary(data);
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.contextValue = 'cookieValue';
+        item.tooltip = 'What the connected store holds for this session now';
+        item.accessibilityInformation = { label: `Session data in the store: ${String(item.description)}` };
+        return item;
+      }
       case 'value': {
-        const value = valueAt(result.cookies[node.index].payload, node.path);
+        const value = valueAt(this.valueRoot(node), node.path);
         const key = node.path[node.path.length - 1];
         const nested = value !== null && typeof value === 'object';
         const item = new vscode.TreeItem(typeof key === 'number' ? `[${key}]` : key, nested ? Collapsed : None);

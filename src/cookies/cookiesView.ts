@@ -109,15 +109,15 @@ export function createCookiesView(results: CookieResults, documents: DecodedDocu
 
   command('sessionLens.copyCookieValue', 'Copy value', async (arg?: CookiesNode) => {
     const node = target(arg);
-    if (!node || (node.type !== 'value' && node.type !== 'payload')) throw new Error('choose a value of a decoded cookie');
-    const text = copyText(valueAt(provider.cookieOf(node)?.payload, node.type === 'value' ? node.path : []));
+    if (!node || (node.type !== 'value' && node.type !== 'payload' && node.type !== 'stored')) throw new Error('choose a value of a decoded cookie');
+    const text = copyText(valueAt(provider.valueRoot(node), node.type === 'value' ? node.path : []));
     await vscode.env.clipboard.writeText(text);
     return text;
   });
 
   command('sessionLens.copyCookiePath', 'Copy path', async (arg?: CookiesNode) => {
     const node = target(arg);
-    if (!node || (node.type !== 'value' && node.type !== 'payload')) throw new Error('choose a value of a decoded cookie');
+    if (!node || (node.type !== 'value' && node.type !== 'payload' && node.type !== 'stored')) throw new Error('choose a value of a decoded cookie');
     const text = node.type === 'value' ? valuePath(node.path) : '';
     await vscode.env.clipboard.writeText(text);
     return text;

@@ -231,6 +231,14 @@ describe('Cookies view reveals sessions (host, real Redis and app)', function ()
     // Whose session it is, at a glance: the user label from the connected store.
     assert.match(String(item.description), /^view-reader@example\.test · redis:\/\/127\.0\.0\.1:\d+ \(sess:\) — Enter: reveal$/, String(item.description));
     assert.match(item.accessibilityInformation?.label ?? '', /session of view-reader@example\.test/);
+    // And what it holds: the session data the store has, as a tree under the cookie (Copy Value works on it).
+    const stored = provider.getChildren(provider.firstCookieNode(result)).find((n) => n.type === 'stored');
+    assert.ok(stored, `the stored session data under the cookie:\n${treeText(provider, provider.firstCookieNode(result))}`);
+    const storedText = treeText(provider, stored);
+    assert.match(storedText, /^ {2}\[symbol-field\] email — "view-reader@example\.test"$/m, storedText);
+    const emailNode = provider.getChildren(provider.getChildren(stored).find((n) => n.type === 'value' && n.path[0] === 'user')!).find((n) => n.type === 'value' && n.path[1] === 'email')!;
+    assert.equal(await vscode.commands.executeCommand('sessionLens.copyCookieValue', emailNode), 'view-reader@example.test');
+    assert.equal(await vscode.env.clipboard.readText(), 'view-reader@example.test');
     assert.equal(await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? [])), true, 'revealed');
     const selected = await waitUntil(() => {
       const node = sessionsView.selection[0];
