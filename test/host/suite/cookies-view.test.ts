@@ -3,17 +3,13 @@
 // host's clipboard, Clear, and Open as JSON without any secret value.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { signCookie } from '../../../src/core/cookies/sign';
 import type { CookieResult, CookieResults } from '../../../src/core/cookies/results';
 import type { CookiesNode, CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
 import type { SessionsNode } from '../../../src/sessions/sessionsTreeProvider';
-import { startDevServer, type DevServer } from '../../harness/devServer';
-import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, screenshot, treeText, waitUntil } from './helpers';
+import { activateExtension, redisWithApp, screenshot, treeText, waitUntil } from './helpers';
 
-const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 /** SESSION_SECRET of the fixture workspace's .env.development. */
 const ENV_SECRET = 'workspace dev secret value';
 const ENV_LABEL = 'SESSION_SECRET (.env.development)';
@@ -194,8 +190,7 @@ describe('Cookies view reveals sessions (host, real Redis and app)', function ()
   this.timeout(120_000);
   const NAME = 'cookies-view';
   const SOURCE_ID = `redis:${NAME}`;
-  let redis: RedisServer;
-  let app: DevServer;
+  const servers = redisWithApp({ secret: ENV_SECRET, sourceId: SOURCE_ID });
   let provider: CookiesTreeProvider;
   let view: vscode.TreeView<CookiesNode>;
   let sessionsView: vscode.TreeView<SessionsNode>;
@@ -205,22 +200,15 @@ describe('Cookies view reveals sessions (host, real Redis and app)', function ()
     provider = api.testHooks.get('cookies.provider') as CookiesTreeProvider;
     view = api.testHooks.get('cookies.treeView') as vscode.TreeView<CookiesNode>;
     sessionsView = api.testHooks.get('sessions.treeView') as vscode.TreeView<SessionsNode>;
-    redis = await startRedis();
-    app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: APP, secret: ENV_SECRET });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: SOURCE_ID });
-    await app?.stop();
-    await redis?.stop();
   });
 
   it('reveals the session of a real login from its session id node, and says when no connected store holds it', async () => {
-    const browser = app.browser();
+    const browser = servers.app().browser();
     assert.equal((await browser.get('/login?user=view-reader')).status, 200);
     const raw = await browser.sessionCookie();
     const sid = await browser.sessionId();
     assert.ok(raw && sid);
-    await vscode.commands.executeCommand('sessionLens.connectRedis', { url: redis.url, prefix: 'sess:', name: NAME, allowWrites: false });
+    await vscode.commands.executeCommand('sessionLens.connectRedis', { url: servers.redis().url, prefix: 'sess:', name: NAME, allowWrites: false });
 
     const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.decodeCookie', `Cookie: connect.sid=${raw}`);
     await waitUntil(() => (view.selection[0]?.resultId === result.id ? true : undefined), view.onDidChangeSelection, 10_000, 'the cookie selected');

@@ -1,18 +1,14 @@
 // The cookie decoder in a real VS Code: commands driven with arguments, results read back from the Cookies view.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { signCookie } from '../../../src/core/cookies/sign';
 import type { CookieResult } from '../../../src/core/cookies/results';
 import type { CookiesNode, CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
 import type { CookiePrompts } from '../../../src/cookies/prompts';
 import type { SessionsNode } from '../../../src/sessions/sessionsTreeProvider';
-import { startDevServer, type DevServer } from '../../harness/devServer';
-import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, screenshot, treeText, waitForEvent, waitUntil } from './helpers';
+import { startRedis } from '../../harness/redis';
+import { activateExtension, redisWithApp, screenshot, treeText, waitForEvent, waitUntil } from './helpers';
 
-// Bundled into out/host-suite/: the fixture app is found from the repository root.
-const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 const WORKSPACE = () => vscode.workspace.workspaceFolders![0].uri;
 
 const ENV_SECRET = 'workspace dev secret value';
@@ -249,8 +245,8 @@ describe('cookie decoder with the Sessions view (host, real Redis and app)', fun
   this.timeout(120_000);
   const NAME = 'cookie-e2e';
   const SOURCE_ID = `redis:${NAME}`;
-  let redis: RedisServer;
-  let app: DevServer;
+  // The app signs with the same secret as the workspace's .env.development.
+  const servers = redisWithApp({ secret: ENV_SECRET, sourceId: SOURCE_ID });
   let treeView: vscode.TreeView<SessionsNode>;
 
   before(async () => {
@@ -259,26 +255,17 @@ describe('cookie decoder with the Sessions view (host, real Redis and app)', fun
     cookies = api.testHooks.get('cookies.provider') as CookiesTreeProvider;
     cookiesView = api.testHooks.get('cookies.treeView') as vscode.TreeView<CookiesNode>;
     assert.ok(treeView && cookies && cookiesView, 'the Sessions and Cookies views expose their tree views');
-    redis = await startRedis();
-    // The app signs with the same secret as the workspace's .env.development.
-    app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: APP, secret: ENV_SECRET });
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: SOURCE_ID });
-    await app?.stop();
-    await redis?.stop();
   });
 
   it('decodes the connect.sid of a real login and reveals its session from its session id node', async () => {
-    const browser = app.browser();
+    const browser = servers.app().browser();
     assert.equal((await browser.get('/login?user=cookie-reader')).status, 200);
     const raw = await browser.sessionCookie();
     const sid = await browser.sessionId();
     assert.ok(raw && sid, 'the app set a session cookie');
 
     await vscode.commands.executeCommand('sessionLens.sessions.focus');
-    await vscode.commands.executeCommand('sessionLens.connectRedis', { url: redis.url, prefix: 'sess:', name: NAME, allowWrites: false });
+    await vscode.commands.executeCommand('sessionLens.connectRedis', { url: servers.redis().url, prefix: 'sess:', name: NAME, allowWrites: false });
 
     const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.decodeCookie', `Cookie: connect.sid=${raw}`);
     const text = await shownText(result);

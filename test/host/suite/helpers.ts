@@ -4,6 +4,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
+import { startDevServer, type DevServer } from '../../harness/devServer';
+import { startRedis, type RedisServer } from '../../harness/redis';
 
 export const EXTENSION_ID = 'session-lens.session-lens';
 
@@ -117,4 +119,26 @@ export function treeText<N>(provider: CookiesTree<N>, root?: N, depth = 0): stri
     if (nested) lines.push(nested);
   }
   return lines.join('\n');
+}
+
+// Bundled into out/host-suite/: the fixture app is found from the repository root.
+const FIXTURE_APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
+
+/**
+ * For a describe block: a redis-server and the fixture app keeping its sessions there, signed with `secret`,
+ * started before its tests; after them the Sessions view's `sourceId` is disconnected and both are stopped.
+ */
+export function redisWithApp(options: { secret: string; sourceId: string }): { redis(): RedisServer; app(): DevServer } {
+  let redis: RedisServer | undefined;
+  let app: DevServer | undefined;
+  before(async () => {
+    redis = await startRedis();
+    app = await startDevServer({ store: 'redis', redisUrl: redis.url, script: FIXTURE_APP, secret: options.secret });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: options.sourceId });
+    await app?.stop();
+    await redis?.stop();
+  });
+  return { redis: () => redis!, app: () => app! };
 }
