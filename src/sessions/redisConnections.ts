@@ -121,7 +121,8 @@ export class RedisConnections extends DisposableStore {
     const seen = new Set<string>();
     const envFiles = await readWorkspaceEnvFiles(this.services.log, COMPONENT);
     // First what the app's code says: a connect-redis store, its prefix and the variable of its client's URL.
-    const redisSetups = (await this.services.setups.setups()).filter((s) => s.store?.kind === 'connect-redis');
+    // (Read only where a .env file can hold the URL: a workspace without one pays nothing at start-up.)
+    const redisSetups = envFiles.length === 0 ? [] : (await this.services.setups.setups()).filter((s) => s.store?.kind === 'connect-redis');
     for (const target of storeTargets(redisSetups, envFiles)) {
       if (!isRedisUrl(target.url) || seen.has(target.url)) continue;
       seen.add(target.url);
