@@ -7,7 +7,7 @@ import { storeText } from '../setups/activate';
 import { ConnectionSpec, RedisConnections } from './redisConnections';
 import { registerSessionCommands } from './sessionCommands';
 import { SESSION_SCHEME, SessionFileSystem } from './sessionFileSystem';
-import { SessionsNode, SessionsTreeProvider, TreeSettings } from './sessionsTreeProvider';
+import { SessionsNode, SessionsTreeProvider, StoreOffer, TreeSettings } from './sessionsTreeProvider';
 
 function treeSettings(): TreeSettings {
   const config = vscode.workspace.getConfiguration('sessionLens');
@@ -86,18 +86,24 @@ export function activateSessionsView(services: Services): void {
   registerSessionCommands({ services, model, provider, treeView, connections });
 
   // With nothing connected, the view says which store the app's code uses, and offers it.
+  // With nothing connected, the view's first rows say which store the app's code uses and offer it. Worked out
+  // only while the view is visible: reading the code costs nothing in workspaces that never open it.
   const offerAppStore = async () => {
-    if (sessionSources.all().length > 0) { treeView.message = undefined; void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.appStore', false); return; }
-    const offer = await appStoreOffer(services, connections);
-    treeView.message = offer?.message;
-    void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.appStore', offer?.spec !== undefined);
+    if (!treeView.visible) return;
+    if (sessionSources.all().length > 0) { provider.setOffers([]); return; }
+    const offer = await appStoreOffer(services, connections).catch((err: unknown) => {
+      log.warn('sessions', `cannot read the app's session store: ${String(err)}`);
+      return undefined;
+    });
+    provider.setOffers(offer ? offerRows(offer) : []);
   };
-  subs.push(sessionSources.onDidChange(() => void offerAppStore()), services.setups.onDidChange(() => void offerAppStore()));
-  void offerAppStore().catch((err: unknown) => log.warn('sessions', `cannot read the app's session store: ${String(err)}`));
+  subs.push(sessionSources.onDidChange(() => void offerAppStore()), services.setups.onDidChange(() => void offerAppStore()),
+    treeView.onDidChangeVisibility(() => void offerAppStore()));
+  void offerAppStore();
   subs.push(vscode.commands.registerCommand('sessionLens.connectAppStore', async () => {
     const offer = await appStoreOffer(services, connections);
     if (!offer?.spec) {
-      void vscode.window.showInformationMessage(offer?.message ?? 'Session Lens found no session store in the workspace\'s code and .env files.');
+      void vscode.window.showInformationMessage(offer ? `Session Lens: ${offer.summary} (${offer.where}).` : 'Session Lens found no session store in the workspace\'s code and .env files.');
       return false;
     }
     const connected = await connections.connect(offer.spec, { interactive: true });
@@ -114,19 +120,37 @@ export function activateSessionsView(services: Services): void {
   void connections.autoConnect().catch((err: unknown) => log.error('redis', 'automatic connection failed', err));
 }
 
+interface AppStoreOffer {
+  /** What the code says, in one line. */
+  summary: string;
+  /** Where the code says it (`file:line`). */
+  where: string;
+  /** Set when Session Lens can connect to that store. */
+  spec?: ConnectionSpec;
+}
+
 /** The store the app's code uses, as the empty Sessions view describes it; `spec` when Session Lens can connect to it. */
-async function appStoreOffer(services: Services, connections: RedisConnections): Promise<{ message: string; spec?: ConnectionSpec } | undefined> {
+async function appStoreOffer(services: Services, connections: RedisConnections): Promise<AppStoreOffer | undefined> {
   if (!vscode.workspace.isTrusted) return undefined;
   const redis = (await connections.discover()).find((spec) => spec.fromCode);
-  if (redis) return { spec: redis, message: `The app's code (${redis.fromCode}) keeps sessions in Redis: connect-redis, prefix ${redis.prefix}, ${redis.name}.` };
+  if (redis) return { spec: redis, where: redis.fromCode!, summary: `connect-redis · prefix ${redis.prefix} · ${redis.name}` };
   const setup = (await services.setups.setups()).find((s) => s.store);
   if (!setup?.store) return undefined;
   const where = `${setup.file}:${setup.line}`;
-  if (setup.store.kind === 'MemoryStore' || setup.store.kind === 'memorystore') {
-    return { message: `The app's code (${where}) keeps sessions in memory (${setup.store.kind}): start it under the debugger, or attach to its Node process.` };
-  }
-  if (setup.store.kind === 'connect-redis') {
-    return { message: `The app's code (${where}) keeps sessions in Redis (connect-redis, prefix ${setup.store.prefix ?? 'sess:'}): choose Connect to Redis… and give its URL.` };
-  }
-  return { message: `The app's code (${where}) keeps sessions in ${storeText(setup).replace(/^store /, '')}: Session Lens does not read this store yet.` };
+  const kind = setup.store.kind;
+  if (kind === 'MemoryStore' || kind === 'memorystore') return { where, summary: `The app keeps sessions in memory (${kind}): start it under the debugger, or attach to it` };
+  if (kind === 'connect-redis') return { where, summary: `The app keeps sessions in Redis (connect-redis, prefix ${setup.store.prefix ?? 'sess:'}): connect with its URL` };
+  return { where, summary: `The app keeps sessions in ${storeText(setup).replace(/^store /, '')}: Session Lens does not read this store yet` };
+}
+
+function offerRows(offer: AppStoreOffer): StoreOffer[] {
+  const first: StoreOffer = offer.spec
+    ? { label: 'Connect to the app\'s session store', description: offer.summary, tooltip: `Found in ${offer.where}`, icon: 'plug',
+      command: { command: 'sessionLens.connectAppStore', title: 'Connect to the App\'s Session Store' } }
+    : { label: offer.summary, tooltip: `Found in ${offer.where}`, icon: 'info' };
+  return [
+    first,
+    { label: 'Connect to Redis…', icon: 'database', command: { command: 'sessionLens.connectRedis', title: 'Connect to Redis…' } },
+    { label: 'Attach to Node Process…', icon: 'debug-alt', command: { command: 'sessionLens.attachNodeProcess', title: 'Attach to Node Process…' } },
+  ];
 }

@@ -20,7 +20,18 @@ export type SessionsNode =
   | { type: 'changes'; sourceId: string; id: string }
   | { type: 'change'; sourceId: string; id: string; change: SessionFieldChange }
   /** A session the last request destroyed (no longer in the store). */
-  | { type: 'destroyed'; sourceId: string; id: string };
+  | { type: 'destroyed'; sourceId: string; id: string }
+  /** With nothing connected: what the app's code says about its store, and what to do (see setOffer). */
+  | { type: 'offer'; sourceId: ''; n: number };
+
+/** A root row shown while no store is connected, e.g. "Connect to the app's session store". */
+export interface StoreOffer {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon: string;
+  command?: vscode.Command;
+}
 
 /** The debugger marks of a source, when it has them (sources of kind 'inspector' followed while debugging). */
 export function marksOf(source: { kind: string } | undefined): DebugMarks | undefined {
@@ -44,6 +55,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
   readonly onDidChangeTreeData = this.changed.event;
   /** Node objects are kept per id so reveal() and the tree agree on identity. */
   private readonly nodes = new Map<string, SessionsNode>();
+  private offers: StoreOffer[] = [];
 
   constructor(private readonly model: SessionsModel, private settings: TreeSettings) {}
 
@@ -68,7 +80,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
   getChildren(node?: SessionsNode): SessionsNode[] {
     if (!node) {
       this.nodes.clear();
-      return this.model.snapshots().map((s) => this.intern({ type: 'source', sourceId: s.source.id }));
+      const sources = this.model.snapshots().map((s) => this.intern({ type: 'source', sourceId: s.source.id }) as SessionsNode);
+      return sources.length > 0 ? sources : this.offers.map((_, n) => this.intern({ type: 'offer', sourceId: '', n }));
     }
     switch (node.type) {
       case 'source': return this.sourceChildren(node.sourceId);
@@ -90,9 +103,15 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     }
   }
 
+  /** The rows shown while no store is connected (none: the view's welcome content shows instead). */
+  setOffers(offers: readonly StoreOffer[]): void {
+    this.offers = [...offers];
+    if (this.model.snapshots().length === 0) this.changed.fire(undefined);
+  }
+
   getParent(node: SessionsNode): SessionsNode | undefined {
     switch (node.type) {
-      case 'source': return undefined;
+      case 'source': case 'offer': return undefined;
       case 'session':
         if (this.settings.groupByUser && node.user !== null) return this.intern({ type: 'user', sourceId: node.sourceId, user: node.user });
         return this.intern({ type: 'source', sourceId: node.sourceId });
@@ -217,6 +236,17 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         if (meta) item.iconPath = new vscode.ThemeIcon(node.path[1] === 'drift' ? 'arrow-swap' : node.path[1] === 'ttl' ? 'watch' : 'info');
         item.tooltip = typeof node.value === 'string' ? node.value.slice(0, 2000) : undefined;
         item.contextValue = 'field';
+        return item;
+      }
+      case 'offer': {
+        const offer = this.offers[node.n];
+        const item = new vscode.TreeItem(offer?.label ?? '', vscode.TreeItemCollapsibleState.None);
+        item.id = nodeId(node);
+        item.description = offer?.description;
+        item.tooltip = offer?.tooltip;
+        item.iconPath = new vscode.ThemeIcon(offer?.icon ?? 'info');
+        item.command = offer?.command;
+        item.contextValue = 'offer';
         return item;
       }
       case 'message': {
@@ -352,6 +382,7 @@ export function nodeId(node: SessionsNode): string {
     case 'changes': return `changes:${node.sourceId}\u0000${node.id}`;
     case 'change': return `change:${node.sourceId}\u0000${node.id}\u0000${node.change.path.join('\u0000')}`;
     case 'destroyed': return `destroyed:${node.sourceId}\u0000${node.id}`;
+    case 'offer': return `offer:${node.n}`;
   }
 }
 

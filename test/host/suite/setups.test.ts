@@ -7,9 +7,10 @@ import type { CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvid
 import { resultJson, type CookieResult } from '../../../src/core/cookies/results';
 import type { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
 import type { RedisConnections } from '../../../src/sessions/redisConnections';
+import type { SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
 import { startRedis, type RedisServer } from '../../harness/redis';
-import { activateExtension, treeText, waitForEvent } from './helpers';
+import { activateExtension, screenshot, treeText, waitForEvent, waitUntil } from './helpers';
 
 const SECRET = 'shop-signing-secret-only-the-code-names';
 const APP = `const express = require('express');
@@ -103,6 +104,21 @@ module.exports = session({
   });
 
   it('offers the store the code names, with its prefix and the URL of the variable its client reads', async () => {
+    // With nothing connected, the Sessions view says which store the app's code uses.
+    const api = await activateExtension();
+    const registry = api.testHooks.get('sessions.sources') as { all(): { id: string }[] };
+    for (const source of registry.all()) await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: source.id });
+    const provider = api.testHooks.get('sessions.provider') as SessionsTreeProvider;
+    const rows = () => provider.getChildren().map((n) => provider.getTreeItem(n)).map((i) => [String(i.label), i.description ?? '', i.command?.command ?? '']);
+    await vscode.commands.executeCommand('sessionLens.sessions.focus');
+    const shown = await waitUntil(() => (rows().length > 0 ? rows() : undefined), provider.onDidChangeTreeData, 10_000, 'the empty Sessions view to offer the app\'s store');
+    assert.deepEqual(shown, [
+      ['Connect to the app\'s session store', 'connect-redis · prefix cart:sess: · CART_CACHE_URL (cart/.env.local)', 'sessionLens.connectAppStore'],
+      ['Connect to Redis…', '', 'sessionLens.connectRedis'],
+      ['Attach to Node Process…', '', 'sessionLens.attachNodeProcess'],
+    ]);
+    await screenshot('sessions-app-store-offer');
+
     const offered = (await connections.discover()).find((s) => s.fromCode === 'cart/session.js:5');
     assert.ok(offered, 'the connect-redis store of cart/session.js is offered');
     assert.deepEqual([offered.name, offered.url, offered.prefix], ['CART_CACHE_URL (cart/.env.local)', redis.url, 'cart:sess:']);
