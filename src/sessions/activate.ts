@@ -88,14 +88,17 @@ export function activateSessionsView(services: Services): void {
   // With nothing connected, the view says which store the app's code uses, and offers it.
   // With nothing connected, the view's first rows say which store the app's code uses and offer it. Worked out
   // only while the view is visible: reading the code costs nothing in workspaces that never open it.
+  let offerRound = 0;
   const offerAppStore = async () => {
     if (!treeView.visible) return;
+    // Only the newest round applies: an older one that answers late would show what the code said before.
+    const round = ++offerRound;
     if (sessionSources.all().length > 0) { provider.setOffers([]); return; }
     const offer = await appStoreOffer(services, connections).catch((err: unknown) => {
       log.warn('sessions', `cannot read the app's session store: ${String(err)}`);
       return undefined;
     });
-    provider.setOffers(offer ? offerRows(offer) : []);
+    if (round === offerRound) provider.setOffers(offer ? offerRows(offer) : []);
   };
   subs.push(sessionSources.onDidChange(() => void offerAppStore()), services.setups.onDidChange(() => void offerAppStore()),
     treeView.onDidChangeVisibility(() => void offerAppStore()));
