@@ -30,4 +30,19 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // The VS Code layer reaches the feature bundles (esbuild.config.mjs FEATURE_BUNDLES) only through the
+    // loaders of src/common/featureBundles.ts: a value import would load the bundle at activation.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**', 'src/cli/**', 'src/cli.ts', 'src/common/featureBundles.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '(^|/)core/(lint|setups)(/index)?$|(^|/)core/cookies/decode$|(^|/)core/redis/redisSessionSource$|(^|/)core/inspector/inspectorSource$',
+          allowTypeImports: true,
+          message: 'This module is a feature bundle loaded on first use: import its types only, and reach its values through src/common/featureBundles.ts.',
+        }],
+      }],
+    },
+  },
 );

@@ -1,6 +1,8 @@
 // Composition root: builds the shared services, hands them to each feature, and returns.
+import { join, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { FEATURE_LOADERS, loadedFeatureBundles } from './common/featureBundles';
 import { Log } from './common/log';
 import { Services } from './common/services';
 import { SecretSources } from './secrets/secretSources';
@@ -52,7 +54,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const loaded = loadStarted === undefined ? '' : `code loaded in ${(activateStarted - loadStarted).toFixed(1)} ms, `;
   log.info('activate', `Session Lens ${String(context.extension.packageJSON.version)} active (${loaded}${timings.join(', ')})`);
   testHooks.set('activation.timings', { loadMs: loadStarted === undefined ? undefined : activateStarted - loadStarted, activateMs: performance.now() - activateStarted });
+  // Activation loads no feature bundle (dist/features/): what the loaders loaded, and every such file Node holds.
+  testHooks.set('activation.featureBundles', { viaLoaders: [...loadedFeatureBundles().keys()], files: featureBundleFiles(context.extensionPath) });
+  testHooks.set('featureBundles.loaders', FEATURE_LOADERS);
+  testHooks.set('featureBundles.files', () => featureBundleFiles(context.extensionPath));
   return { testHooks };
+}
+
+/** The files of dist/features/ that Node has loaded (its module cache). */
+function featureBundleFiles(extensionPath: string): string[] {
+  const dir = join(extensionPath, 'dist', 'features') + sep;
+  return Object.keys(require.cache).filter((file) => file.startsWith(dir)).map((file) => file.slice(dir.length)).sort();
 }
 
 export function deactivate(): void {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { runCommand } from '../common/log';
 import type { Services } from '../common/services';
-import { decodeCookies, looksLikeCookie } from '../core/cookies/decode';
+import { cookieDecoder } from '../common/featureBundles';
 import { CookieResults, type CookieResult } from '../core/cookies/results';
 import type { CookiesNode } from './cookiesTreeProvider';
 import { createCookiesView } from './cookiesView';
@@ -67,7 +67,7 @@ export function activateCookieDecoder(services: Services): void {
     const hints = await setups.hints();
     const fromCode = hints.flatMap((h) => h.secrets ?? []).filter((s, i, all) => !given.some((g) => g.value === s.value) && all.findIndex((o) => o.value === s.value) === i);
     const known: LabeledSecret[] = [...given, ...fromCode.map((s) => ({ label: s.label, value: s.value, origin: 'env' as const }))];
-    const result = await decodeCookies(input, { secrets: given.map(({ label, value }) => ({ label, value })), nowMs, hints });
+    const result = await cookieDecoder().decodeCookies(input, { secrets: given.map(({ label, value }) => ({ label, value })), nowMs, hints });
     if ('error' in result) {
       void vscode.window.showWarningMessage(`Session Lens: ${result.error}`);
       return undefined;
@@ -109,6 +109,7 @@ export function activateCookieDecoder(services: Services): void {
   async function askForCookie(): Promise<string | undefined> {
     const editor = vscode.window.activeTextEditor;
     const selected = editor ? editor.selections.map((s) => editor.document.getText(s)).join('\n').trim() : '';
+    const { looksLikeCookie } = cookieDecoder();
     const prefill = looksLikeCookie(selected) ? selected : (await prompts.clipboardText()).trim();
     return prompts.inputBox({
       title: 'Session Lens: Decode Cookie',

@@ -1,7 +1,7 @@
 // Hover on cookie-like strings in .http/.rest files and logs: format, verdict, session id and expiry.
 import * as vscode from 'vscode';
 import type { Log } from '../common/log';
-import { decodeCookies } from '../core/cookies/decode';
+import { cookieDecoder } from '../common/featureBundles';
 import { relativeTime, verdictText } from '../core/cookies/report';
 import type { SecretSources } from '../secrets/secretSources';
 import type { WorkspaceSetups } from '../setups/workspaceSetups';
@@ -18,7 +18,7 @@ export class CookieHoverProvider implements vscode.HoverProvider {
       if (!range) return undefined;
       const text = document.getText(range).replace(/;+$/, '');
       const list = await this.secrets.list();
-      const result = await decodeCookies(text, { secrets: list.map(({ label, value }) => ({ label, value })), hints: await this.setups.hints() });
+      const result = await cookieDecoder().decodeCookies(text, { secrets: list.map(({ label, value }) => ({ label, value })), hints: await this.setups.hints() });
       if ('error' in result) return undefined;
       const known = result.cookies.filter((c) => c.format !== 'unknown');
       if (known.length === 0) return undefined;

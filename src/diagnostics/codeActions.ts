@@ -1,6 +1,8 @@
 // Quick fixes for Session Lens diagnostics, a line-suppression action, and the "fix all" source action.
 import * as vscode from 'vscode';
-import { Fix, applyEdits, fixAll } from '../core/lint';
+import { lintEngine } from '../common/featureBundles';
+import type { Fix } from '../core/lint';
+import { applyEdits } from '../core/lint/edits';
 import { DIAGNOSTIC_SOURCE, LintedDocument, SessionLinter, findingFor } from './linter';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('sessionLens');
@@ -57,7 +59,7 @@ export class SessionLensCodeActions implements vscode.CodeActionProvider {
 
   private fixAll(document: vscode.TextDocument, linted: LintedDocument): vscode.CodeAction | undefined {
     if (!linted.findings.some((f) => f.fixes.some((x) => x.safe))) return undefined;
-    const result = fixAll(linted.text, document.fileName, { rules: this.linter.currentSettings.rules, environment: linted.environment });
+    const result = lintEngine().fixAll(linted.text, document.fileName, { rules: this.linter.currentSettings.rules, environment: linted.environment });
     if (result.source === linted.text) return undefined;
     const action = new vscode.CodeAction('Fix all Session Lens problems', FIX_ALL_KIND);
     const edit = new vscode.WorkspaceEdit();

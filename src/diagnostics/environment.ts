@@ -2,14 +2,18 @@
 // ask about (`node_modules/<name>/package.json`) of a file through `workspace.fs`, cached per folder and forgotten
 // when any of them changes.
 import * as vscode from 'vscode';
-import { INSTALLED_PACKAGES, type LintEnvironment } from '../core/lint';
+import type { LintEnvironment } from '../core/lint';
+import { INSTALLED_PACKAGES } from '../core/lint/libraries';
 import { DisposableStore } from '../common/lifecycle';
 
 export class EnvironmentFinder extends DisposableStore {
   private readonly cache = new Map<string, Promise<LintEnvironment>>();
+  private watching = false;
 
-  constructor() {
-    super();
+  /** Watches what the cache holds from its first entry on (an empty cache cannot be outdated). */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
     // node_modules/<name>/package.json is covered by the same glob (an install or upgrade rewrites it).
     const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/{package.json,.env.example}'));
     const forget = () => this.cache.clear();
@@ -20,6 +24,7 @@ export class EnvironmentFinder extends DisposableStore {
 
   for(uri: vscode.Uri): Promise<LintEnvironment> {
     if (uri.scheme === 'untitled') return Promise.resolve({});
+    this.watch();
     const dir = vscode.Uri.joinPath(uri, '..');
     const key = dir.toString();
     let found = this.cache.get(key);

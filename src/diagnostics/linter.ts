@@ -1,8 +1,11 @@
 // Lints open JS/TS documents as they change (debounced) and publishes the findings as diagnostics; keeps the
 // findings per document so the code-action provider can offer their fixes.
 import * as vscode from 'vscode';
-// The analyzer is light; the parser behind it (@babel/parser) is only loaded by the first lint.
-import { Finding, LintEnvironment, PathGlobs, isTestPath, lintSource, ruleDocsUrl } from '../core/lint';
+import { lintEngine } from '../common/featureBundles';
+import type { Finding, LintEnvironment } from '../core/lint';
+import { PathGlobs, isTestPath } from '../core/lint/paths';
+import { mayConcernSessions } from '../core/lint/precheck';
+import { ruleDocsUrl } from '../core/lint/docs';
 import { DisposableStore } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import { EnvironmentFinder } from './environment';
@@ -97,12 +100,17 @@ export class SessionLinter extends DisposableStore {
     try {
       const facts = this.fileFacts(document.uri);
       if (facts.excluded) { this.forget(document.uri, true); return; }
+      // The text pre-check spares files without session code the analyzer (and loading it) and the file reads.
+      if (!mayConcernSessions(document.getText())) {
+        this.publish(document.uri, { version: document.version, text: document.getText(), findings: [], environment: {} });
+        return;
+      }
       const environment = await this.environments.for(document.uri);
       if (document.isClosed) return;
       const version = document.version;
       const text = document.getText();
       const started = performance.now();
-      const findings = lintSource(text, document.fileName, { rules: this.settings.rules, environment, testFile: facts.testFile }).findings;
+      const findings = lintEngine().lintSource(text, document.fileName, { rules: this.settings.rules, environment, testFile: facts.testFile }).findings;
       this.scheduler.recordDuration(document.uri.toString(), performance.now() - started);
       if (document.version !== version) return;
       this.publish(document.uri, { version, text, findings, environment });

@@ -1,6 +1,8 @@
 // The diagnostics settings, typed once (mirrors package.json `contributes.configuration`).
 import * as vscode from 'vscode';
-import { RULE_LEVELS, RULES_BY_ID, type RuleLevel } from '../core/lint';
+import type { RuleLevel } from '../core/lint';
+
+const RULE_LEVELS: readonly RuleLevel[] = ['off', 'info', 'warning', 'error'];
 
 export interface LintSettings {
   enable: boolean;
@@ -15,7 +17,8 @@ export function readLintSettings(scope?: vscode.ConfigurationScope): LintSetting
   const raw = config.get<Record<string, unknown>>('rules') ?? {};
   const rules: Record<string, RuleLevel> = {};
   for (const [id, level] of Object.entries(raw)) {
-    if (RULES_BY_ID.has(id) && typeof level === 'string' && (RULE_LEVELS as readonly string[]).includes(level)) rules[id] = level as RuleLevel;
+    // Ids of rules that do not exist are kept: the analyzer ignores them (and need not load to check them).
+    if (typeof level === 'string' && (RULE_LEVELS as readonly string[]).includes(level)) rules[id] = level as RuleLevel;
   }
   const exclude = (config.get<unknown[]>('lint.exclude') ?? []).filter((g): g is string => typeof g === 'string' && g.trim() !== '');
   return { enable: config.get<boolean>('lint.enable', true), workspace: config.get<boolean>('lint.workspace', false), rules, exclude };

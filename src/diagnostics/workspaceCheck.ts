@@ -1,7 +1,9 @@
 // "Check Session Config in Workspace": lints every JS/TS file (files.exclude, sessionLens.lint.exclude, .gitignore
 // and node_modules respected) with progress, and shows the findings of closed files too.
 import * as vscode from 'vscode';
-import { IgnoreRules, isLintablePath, lintSource } from '../core/lint';
+import { lintEngine } from '../common/featureBundles';
+import { IgnoreRules } from '../core/lint/gitignore';
+import { isLintablePath } from '../core/lint/parse';
 import { readText } from './environment';
 import type { SessionLinter } from './linter';
 
@@ -27,7 +29,7 @@ export async function checkWorkspace(linter: SessionLinter, token?: vscode.Cance
     const text = await readText(uri);
     if (text === undefined) continue;
     const environment = await linter.environments.for(uri);
-    const result = lintSource(text, uri.path, { rules: settings.rules, environment, testFile: linter.fileFacts(uri).testFile });
+    const result = lintEngine().lintSource(text, uri.path, { rules: settings.rules, environment, testFile: linter.fileFacts(uri).testFile });
     findings += result.findings.length;
     linter.publish(uri, { version: undefined, text, findings: result.findings, environment });
   }

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { DisposableStore } from '../common/lifecycle';
 import { addressEndpoint } from '../core/inspector/endpoint';
-import { InspectorSessionSource, type InspectorEndpoint } from '../core/inspector/inspectorSource';
+import { inspectorSource } from '../common/featureBundles';
+import type { InspectorSessionSource, InspectorEndpoint } from '../core/inspector/inspectorSource';
 
 export const COMPONENT = 'inprocess';
 
@@ -45,7 +46,7 @@ export class InProcessController extends DisposableStore {
 
   async attach(endpoint: InspectorEndpoint, options: { id: string; label: string; heapScan?: boolean }): Promise<InspectorSessionSource> {
     const log = this.services.log;
-    const source = new InspectorSessionSource(endpoint, {
+    const source = new (inspectorSource().InspectorSessionSource)(endpoint, {
       id: options.id,
       label: options.label,
       heapScan: options.heapScan,

@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../common/lifecycle';
 import { readWorkspaceEnvFiles } from '../common/envFiles';
 import type { Services } from '../common/services';
-import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
+import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, inspectedKey, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
 import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
-import { storeTargets } from '../core/setups';
-import { RedisSessionSource } from '../core/redis/redisSessionSource';
+import { redisSource, setupReader } from '../common/featureBundles';
+import type { RedisSessionSource } from '../core/redis/redisSessionSource';
 import { RedisTarget, describeTarget, isLoopbackTarget, parseRedisUrl } from '../core/redis/url';
 import type { SourceState } from '../core/sessions/types';
 
@@ -85,8 +85,8 @@ export class RedisConnections extends DisposableStore {
 
   /** Settings as they may be used here: in an untrusted workspace, only the user's own (global) values. */
   settings(): RedisSettings {
-    const config = vscode.workspace.getConfiguration('sessionLens');
-    const get = <T>(key: string, fallback: T): T => effectiveSetting(config.inspect<T>(key), vscode.workspace.isTrusted, fallback);
+    const section = vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('sessionLens');
+    const get = <T>(key: string, fallback: T): T => effectiveSetting(inspectedKey<T>(section, key), vscode.workspace.isTrusted, fallback);
     return {
       url: get('redis.url', ''),
       prefix: get('redis.prefix', 'sess:') || 'sess:',
@@ -104,8 +104,7 @@ export class RedisConnections extends DisposableStore {
   }
 
   /** Configured connections: the `redis.url` setting and the named `connections`. */
-  configured(): ConnectionSpec[] {
-    const s = this.settings();
+  configured(s = this.settings()): ConnectionSpec[] {
     const out: ConnectionSpec[] = [];
     if (s.url) out.push({ name: 'settings', url: s.url, prefix: s.prefix, origin: 'settings' });
     for (const c of s.connections) {
@@ -123,7 +122,7 @@ export class RedisConnections extends DisposableStore {
     // First what the app's code says: a connect-redis store, its prefix and the variable of its client's URL.
     // (Read only where a .env file can hold the URL: a workspace without one pays nothing at start-up.)
     const redisSetups = envFiles.length === 0 ? [] : (await this.services.setups.setups()).filter((s) => s.store?.kind === 'connect-redis');
-    for (const target of storeTargets(redisSetups, envFiles)) {
+    for (const target of setupReader().storeTargets(redisSetups, envFiles)) {
       if (!isRedisUrl(target.url) || seen.has(target.url)) continue;
       seen.add(target.url);
       found.push({ name: `${target.variable} (${target.envFile})`, url: target.url, prefix: target.prefix ?? 'sess:', origin: 'env', fromCode: `${target.file}:${target.line}` });
@@ -189,8 +188,9 @@ export class RedisConnections extends DisposableStore {
 
   /** At start-up: the configured connection, else a loopback REDIS_URL of the workspace. Never asks. */
   async autoConnect(): Promise<void> {
-    if (!this.settings().autoConnect) return;
-    const [first] = this.configured();
+    const settings = this.settings();
+    if (!settings.autoConnect) return;
+    const [first] = this.configured(settings);
     if (first) {
       await this.connect(first, { interactive: false });
       return;
@@ -282,7 +282,7 @@ export class RedisConnections extends DisposableStore {
     const { target, writable } = plan;
     const tlsCa = target.tls && settings.caFile ? await this.readCaFile(settings.caFile) : undefined;
     const id = this.sourceId(spec);
-    const source = new RedisSessionSource({
+    const source = new (redisSource().RedisSessionSource)({
       id,
       label: `${spec.origin === 'adHoc' ? '' : `${spec.name}: `}${describeTarget(target)} (${spec.prefix})`,
       target,

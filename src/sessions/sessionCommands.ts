@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { runCommand } from '../common/log';
 import type { Services } from '../common/services';
-import { decodeCookies } from '../core/cookies/decode';
+import { cookieDecoder } from '../common/featureBundles';
 import { signCookie } from '../core/cookies/sign';
 import { shortId } from '../core/sessions/describe';
 import { listAllSessions } from '../core/sessions/listAll';
@@ -261,7 +261,7 @@ function shellQuote(text: string): string {
 /** The session id inside a pasted cookie, through the cookie decoder (any format that carries a sid). */
 export async function sidFromCookie(input: string): Promise<string | undefined> {
   try {
-    const result = await decodeCookies(input);
+    const result = await cookieDecoder().decodeCookies(input);
     if (!('error' in result)) {
       const withSid = result.cookies.find((c) => c.sid);
       if (withSid?.sid) return withSid.sid;

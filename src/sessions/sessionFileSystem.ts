@@ -3,7 +3,7 @@
 // expired since it was opened.
 import * as vscode from 'vscode';
 import type { SessionRegistryLike } from './sessionCommands';
-import { SessionChangedError } from '../core/sessions/types';
+import { isSessionChangedError } from '../core/sessions/types';
 
 export const SESSION_SCHEME = 'session-lens';
 
@@ -83,7 +83,7 @@ export class SessionFileSystem implements vscode.FileSystemProvider, vscode.Disp
     try {
       await source.set(id, data, { expectRaw: opened.base });
     } catch (err) {
-      if (err instanceof SessionChangedError || (err as Error).name === 'SessionChangedError') {
+      if (isSessionChangedError(err)) {
         throw vscode.FileSystemError.Unavailable(`not saved: ${(err as Error).message}. Your text is kept: copy it, then reopen the session to merge.`);
       }
       throw vscode.FileSystemError.Unavailable(`not saved: ${(err as Error).message}; your text is kept in the editor`);

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { readWorkspaceEnvFiles, watchEnvFiles } from '../common/envFiles';
 import type { Log } from '../common/log';
 import type { CookieHint } from '../core/cookies/decode';
-import { decoderHints, findSessionSetups, type SessionSetup, type SetupSourceFile } from '../core/setups';
+import { setupReader } from '../common/featureBundles';
+import type { SessionSetup, SetupSourceFile } from '../core/setups';
 
 const COMPONENT = 'setups';
 const SOURCE_GLOB = '**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}';
@@ -20,25 +21,33 @@ export class WorkspaceSetups implements vscode.Disposable {
   /** Fires when what was read is dropped because a source, package.json or .env file changed. */
   readonly onDidChange = this.outdated.event;
   private readonly disposables: vscode.Disposable[] = [this.outdated];
+  private readonly forget = () => { this.cached = undefined; this.outdated.fire(); };
+  private watching = false;
 
   constructor(private readonly log: Log) {
-    const forget = () => { this.cached = undefined; this.outdated.fire(); };
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(this.forget), vscode.workspace.onDidGrantWorkspaceTrust(this.forget));
+  }
+
+  /** Watches the files the setups are read from; from the first read on (before it, nothing can be outdated). */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
     try {
       // One watcher a glob: VS Code's globs do not nest braces.
       for (const glob of [SOURCE_GLOB, '**/package.json']) {
         const watcher = vscode.workspace.createFileSystemWatcher(glob);
-        this.disposables.push(watcher, watcher.onDidChange(forget), watcher.onDidCreate(forget), watcher.onDidDelete(forget));
+        this.disposables.push(watcher, watcher.onDidChange(this.forget), watcher.onDidCreate(this.forget), watcher.onDidDelete(this.forget));
       }
-      this.disposables.push(watchEnvFiles(forget));
+      this.disposables.push(watchEnvFiles(this.forget));
     } catch (err) {
-      log.warn(COMPONENT, `cannot watch the workspace's sources: ${String(err)}`);
+      this.log.warn(COMPONENT, `cannot watch the workspace's sources: ${String(err)}`);
     }
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(forget), vscode.workspace.onDidGrantWorkspaceTrust(forget));
   }
 
   /** The setups found in the workspace's code (none in an untrusted workspace). */
   setups(): Promise<SessionSetup[]> {
     if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return Promise.resolve([]);
+    this.watch();
     this.cached ??= this.read().catch((err: unknown) => {
       this.log.warn(COMPONENT, `cannot read the session setups of the workspace: ${String(err)}`);
       this.cached = undefined;
@@ -52,7 +61,7 @@ export class WorkspaceSetups implements vscode.Disposable {
     const setups = await this.setups();
     if (setups.length === 0) return [];
     const envFiles = await readWorkspaceEnvFiles(this.log, COMPONENT);
-    const hints = decoderHints(setups, envFiles);
+    const hints = setupReader().decoderHints(setups, envFiles);
     this.log.addSecretValues(hints.flatMap((h) => (h.secrets ?? []).map((s) => s.value)));
     return hints;
   }
@@ -71,7 +80,7 @@ export class WorkspaceSetups implements vscode.Disposable {
         // deleted or unreadable meanwhile: skipped
       }
     }
-    const setups = findSessionSetups(files, { dependencies: await this.dependencies() });
+    const setups = setupReader().findSessionSetups(files, { dependencies: await this.dependencies() });
     this.log.info(COMPONENT, `session setups: ${setups.length} in ${files.length} source file(s) (${Math.round(performance.now() - started)} ms)${setups.map((s) => `; ${s.library} at ${s.file}:${s.line}`).join('')}`);
     return setups;
   }

@@ -1,11 +1,9 @@
 // SARIF 2.1.0 output of lint findings (for GitHub code scanning and other CI viewers).
 import { RULES } from './rules';
+import { ruleDocsUrl } from './docs';
 import type { Finding } from './types';
 
-/** The documentation page of a rule (docs/rules/<id>.md in the repository): diagnostics and SARIF link to it. */
-export function ruleDocsUrl(id: string): string {
-  return `https://github.com/session-lens/session-lens/blob/main/docs/rules/${id}.md`;
-}
+export { ruleDocsUrl };
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 

@@ -12,6 +12,23 @@ export interface InspectedSetting<T> {
 }
 
 /**
+ * One key's layers (`redis.url`) out of its whole section's (`sessionLens`), where VS Code nests dotted keys:
+ * one `inspect` of the section instead of one a key.
+ */
+export function inspectedKey<T>(section: InspectedSetting<Record<string, unknown>> | undefined, key: string): InspectedSetting<T> | undefined {
+  if (!section) return undefined;
+  const at = (layer: Record<string, unknown> | undefined): T | undefined => {
+    let value: unknown = layer;
+    for (const part of key.split('.')) {
+      if (value === null || typeof value !== 'object') return undefined;
+      value = (value as Record<string, unknown>)[part];
+    }
+    return value as T | undefined;
+  };
+  return { defaultValue: at(section.defaultValue), globalValue: at(section.globalValue), workspaceValue: at(section.workspaceValue), workspaceFolderValue: at(section.workspaceFolderValue) };
+}
+
+/**
  * The value a setting may have here. In a trusted workspace, the usual precedence (folder, workspace,
  * user, default). In an untrusted one only the user's own value or the default: a workspace setting
  * never names a host to connect to, nor turns on automatic connection or writes.

@@ -75,5 +75,14 @@ export interface SessionSource {
   close(): Promise<void>;
 }
 
-/** Thrown by `set` when the session changed or expired since it was read. */
-export class SessionChangedError extends Error {}
+/**
+ * Thrown by `set` when the session changed or expired since it was read. Sources live in their own bundles,
+ * each with its own copy of this class: recognise it with `isSessionChangedError`, not `instanceof`.
+ */
+export class SessionChangedError extends Error {
+  override readonly name = 'SessionChangedError';
+}
+
+export function isSessionChangedError(err: unknown): err is SessionChangedError {
+  return err instanceof Error && err.name === 'SessionChangedError';
+}

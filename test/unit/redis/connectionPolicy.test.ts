@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connectDecision, effectiveSetting, mayDiscoverInWorkspace, remoteChoiceKey } from '../../../src/core/redis/connectionPolicy';
+import { connectDecision, effectiveSetting, inspectedKey, mayDiscoverInWorkspace, remoteChoiceKey } from '../../../src/core/redis/connectionPolicy';
 import { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
 import { parseRedisUrl } from '../../../src/core/redis/url';
 
@@ -14,6 +14,21 @@ describe('redis connection policy', () => {
       assert.equal(effectiveSetting({ defaultValue: true, workspaceValue: false }, false, true), true);
       assert.equal(effectiveSetting(undefined, false, 'fallback'), 'fallback');
       assert.equal(mayDiscoverInWorkspace(false), false, 'no .env or code discovery');
+    });
+
+    it('reads one key\'s layers out of its section\'s, where dotted keys nest, so one inspect serves every key', () => {
+      const section = {
+        defaultValue: { redis: { url: '', autoConnect: true, tls: { caFile: '' } }, connections: [] },
+        globalValue: { redis: { url: 'redis://127.0.0.1:6380' } },
+        workspaceValue: { redis: { url: 'redis://10.0.0.5:6379', tls: { caFile: '/ws/ca.pem' } } },
+      };
+      assert.deepEqual(inspectedKey(section, 'redis.url'), { defaultValue: '', globalValue: 'redis://127.0.0.1:6380', workspaceValue: 'redis://10.0.0.5:6379', workspaceFolderValue: undefined });
+      assert.equal(effectiveSetting(inspectedKey(section, 'redis.url'), false, ''), 'redis://127.0.0.1:6380', 'untrusted: the user\'s value');
+      assert.equal(effectiveSetting(inspectedKey(section, 'redis.url'), true, ''), 'redis://10.0.0.5:6379', 'trusted: the workspace\'s value');
+      assert.equal(effectiveSetting(inspectedKey(section, 'redis.tls.caFile'), true, 'x'), '/ws/ca.pem');
+      assert.equal(effectiveSetting(inspectedKey<boolean>(section, 'redis.autoConnect'), true, false), true, 'the default when no layer sets it');
+      assert.equal(effectiveSetting(inspectedKey(section, 'redis.url.deeper'), true, 'fallback'), 'fallback', 'a key below a string is unset');
+      assert.equal(inspectedKey(undefined, 'redis.url'), undefined);
     });
 
     it('uses the usual precedence in a trusted workspace', () => {
