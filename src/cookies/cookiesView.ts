@@ -1,6 +1,7 @@
 // The Cookies view: the decoder's results as a native tree, and its commands — reveal a cookie's session in the
 // Sessions view, copy a payload value or its path, Open as JSON (read-only, in memory), Export as Markdown, Clear.
 import * as vscode from 'vscode';
+import { ContextKey } from '../common/contextKey';
 import type { Log } from '../common/log';
 import { copyText, resultJson, valueAt, valuePath, type CookieResult, type CookieResults } from '../core/cookies/results';
 import { CookiesTreeProvider, type CookiesNode } from './cookiesTreeProvider';
@@ -51,10 +52,8 @@ export function createCookiesView(results: CookieResults, documents: DecodedDocu
   push(vscode.workspace.registerTextDocumentContentProvider(COOKIES_JSON_SCHEME, json));
   push({ dispose: () => json.clear() });
 
-  const updateContext = () => {
-    const count = results.list().length;
-    void vscode.commands.executeCommand('setContext', 'sessionLens.cookies.hasResults', count > 0);
-  };
+  const hasResultsKey = new ContextKey('sessionLens.cookies.hasResults');
+  const updateContext = () => hasResultsKey.set(results.list().length > 0);
   push({ dispose: results.onDidChange(updateContext) });
   updateContext();
 

@@ -16,7 +16,6 @@ import { COMPONENT, type InProcessController } from './controller';
 const NODE_DEBUG_TYPES = new Set(['pwa-node', 'node']);
 const PROXY_TIMEOUT_MS = 5000;
 export const AUTO_CONNECT_SETTING = 'sessionLens.inProcess.autoConnect';
-export const FOLLOWING_CONTEXT_KEY = 'sessionLens.followingDebug';
 
 /** The request of a paused frame: its session id and its `req.session` as the handler sees it now. */
 const PAUSED_REQUEST = `(() => {
@@ -49,7 +48,6 @@ export class DebugFollower extends DisposableStore {
   constructor(private readonly services: Services, private readonly controller: InProcessController) {
     super();
     this.following = this.autoConnectAllowed();
-    void this.updateContext();
     this.register(vscode.debug.onDidStartDebugSession((s) => { void this.onStart(s); }));
     this.register(vscode.debug.onDidTerminateDebugSession((s) => this.onEnd(s)));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -95,17 +93,12 @@ export class DebugFollower extends DisposableStore {
   private async setFollowing(on: boolean): Promise<void> {
     if (on === this.following) return;
     this.following = on;
-    await this.updateContext();
     if (on) {
       for (const session of this.candidates.values()) void this.follow(session);
     } else {
       for (const f of [...this.followed.values()]) this.drop(f);
     }
     this.changed.fire();
-  }
-
-  private async updateContext(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', FOLLOWING_CONTEXT_KEY, this.following);
   }
 
   /** The last few things the follower did or failed at (shown in test failures and the log). */

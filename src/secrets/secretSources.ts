@@ -33,10 +33,18 @@ export class SecretSources implements vscode.Disposable {
       context.secrets.onDidChange((e) => { if (e.key === STORAGE_KEY) this.changed.fire(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
     );
+  }
+
+  private watchingEnvFiles = false;
+
+  /** Watches the .env files from their first read on (before it, no secret read from them can be outdated). */
+  private watchEnvFiles(): void {
+    if (this.watchingEnvFiles) return;
+    this.watchingEnvFiles = true;
     try {
       this.disposables.push(watchEnvFiles(() => this.changed.fire()));
     } catch (err) {
-      log.warn('secrets', `cannot watch .env files: ${String(err)}`);
+      this.log.warn('secrets', `cannot watch .env files: ${String(err)}`);
     }
   }
 
@@ -95,6 +103,7 @@ export class SecretSources implements vscode.Disposable {
   /** Every .env file's secrets, each distinct value once, labelled by the first file that holds it. */
   private async readEnvFiles(): Promise<LabeledSecret[]> {
     if (!vscode.workspace.isTrusted) return [];
+    this.watchEnvFiles();
     const files = await readWorkspaceEnvFiles(this.log, 'secrets');
     return collectEnvSecrets(files).map((s) => ({ label: s.label, value: s.value, origin: 'env' as const }));
   }

@@ -1,6 +1,7 @@
 // The Sessions view: one tree for every session store (Redis connections, attached Node processes), its
 // model, commands, the session-lens: file system for editing, and the Redis connections' status bar.
 import * as vscode from 'vscode';
+import { ContextKey } from '../common/contextKey';
 import type { Services } from '../common/services';
 import { SessionsModel } from '../core/sessions/sessionsModel';
 import { storeText } from '../setups/activate';
@@ -36,14 +37,16 @@ export function activateSessionsView(services: Services): void {
   const fileSystem = new SessionFileSystem(sessionSources, (sourceId, id) => void model.reload(sourceId, id));
   subs.push(fileSystem, vscode.workspace.registerFileSystemProvider(SESSION_SCHEME, fileSystem, { isCaseSensitive: true }));
 
+  const hasSourcesKey = new ContextKey('sessionLens.sessions.hasSources');
+  const filteredKey = new ContextKey('sessionLens.sessions.filtered');
   const updateView = () => {
     const { loaded, shown, more } = model.counts();
     const sources = sessionSources.all().length;
     treeView.description = sources === 0 ? undefined
       : model.filter ? `${shown} of ${loaded}${more ? '+' : ''} · filter "${model.filter}"` : `${loaded}${more ? '+' : ''} session${loaded === 1 ? '' : 's'}`;
     treeView.badge = sources === 0 || loaded === 0 ? undefined : { value: model.filter ? shown : loaded, tooltip: `${model.filter ? shown : loaded} sessions` };
-    void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.hasSources', sources > 0);
-    void vscode.commands.executeCommand('setContext', 'sessionLens.sessions.filtered', model.filter !== '');
+    hasSourcesKey.set(sources > 0);
+    filteredKey.set(model.filter !== '');
     provider.update();
   };
   const stopModel = model.onDidChange(updateView);
@@ -66,7 +69,8 @@ export function activateSessionsView(services: Services): void {
   followMarks();
   subs.push({ dispose: () => { for (const sub of marksSubscriptions.values()) sub.stop(); marksSubscriptions.clear(); } });
   subs.push(sessionSources.onDidChange(() => { model.setSources(sessionSources.all()); followMarks(); updateView(); }));
-  updateView();
+  // An empty view needs no refresh at activation: the tree asks for its rows when it is shown.
+  if (sessionSources.all().length > 0) updateView();
 
   // Time to expiry counts down while the view is visible.
   const ticker = setInterval(() => { if (treeView.visible) provider.update(); }, 15_000);
