@@ -2,11 +2,12 @@
 // Chromium through playwright-core (../shared/notes/vscode-host-testing.md). Exit code = the suite's.
 //
 // Options: --vsix FILE (install a packaged VSIX instead of the development folder), --baseline-extension,
+//          --plain-workspace (a workspace without session code instead of test/fixtures/workspace),
 //          --grep TEXT (only tests whose title matches), --keep (leave the temporary folders),
 //          --untrusted (workspace trust on and the workspace not trusted; the suite sees SESSION_LENS_UNTRUSTED=1).
 // Screenshots requested by the suite are written to $SESSION_LENS_SCREENSHOTS (default out/screenshots).
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ const { values: opts } = isMain ? parseArgs({
   options: { vsix: { type: 'string' }, grep: { type: 'string' }, keep: { type: 'boolean' }, 'no-build': { type: 'boolean' },
     // Also load an empty extension, the side-by-side baseline of the activation benchmark.
     'baseline-extension': { type: 'boolean' },
+    // Open a workspace without session code (a plain Node project) instead of test/fixtures/workspace.
+    'plain-workspace': { type: 'boolean' },
     // Write the screenshots to docs/images/ (the README's pictures) instead of out/screenshots/.
     pictures: { type: 'boolean' },
     // Open the workspace in restricted mode (trust enabled, never granted, no trust prompt).
@@ -111,13 +114,25 @@ async function main() {
   if (!opts['no-build']) execFileSync(process.execPath, [join(root, 'esbuild.config.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const tmp = mkdtempSync(join(tmpdir(), 'session-lens-host-'));
   const workspace = join(tmp, 'workspace');
-  cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  if (opts['plain-workspace']) {
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'plain-app', version: '1.0.0', main: 'index.js' }, null, 2));
+    writeFileSync(join(workspace, 'index.js'), "const http = require('node:http');\nhttp.createServer((req, res) => res.end('hello')).listen(3000);\n");
+  } else {
+    cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  }
   const extensionsDir = join(tmp, 'extensions');
   const userDataDir = join(tmp, 'user-data');
   mkdirSync(extensionsDir, { recursive: true });
   if (opts['baseline-extension']) {
-    // An installed copy of an empty extension: the baseline the activation benchmark compares with.
+    // An installed copy of an empty extension: the baseline the activation benchmark compares with; and a
+    // second one, activated before both, that takes the cost of the host's first activation.
     cpSync(join(root, 'test/fixtures/baseline-extension'), join(extensionsDir, 'session-lens-tests.baseline-0.0.1'), { recursive: true });
+    const warmup = join(extensionsDir, 'session-lens-tests.warmup-0.0.1');
+    cpSync(join(root, 'test/fixtures/baseline-extension'), warmup, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(warmup, 'package.json'), 'utf8'));
+    writeFileSync(join(warmup, 'package.json'), JSON.stringify({ ...manifest, name: 'warmup', displayName: 'Warm-up (empty extension for activation benchmarks)', contributes: {} }, null, 2));
+    writeFileSync(join(warmup, 'extension.js'), 'exports.activate = () => {};\n');
   }
 
   const screenshotDir = resolve(process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
