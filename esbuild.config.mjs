@@ -16,6 +16,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 /** Each feature bundle and the source modules it holds; a module named here is in that bundle and no other. */
 export const FEATURE_BUNDLES = {
+  // The VS Code side of every feature (commands, views, providers), started on first use by src/extension.ts.
+  ui: ['src/ui.ts'],
   // The session-config analyzer (lint rules, session setups read from code) and @babel/parser.
   analysis: ['src/core/lint/index.ts', 'src/core/setups/index.ts'],
   // The cookie formats and their crypto (jose, tweetnacl, hash-wasm, iron-webcrypto, tough-cookie).

@@ -1,4 +1,7 @@
 import type * as vscode from 'vscode';
+import type { CookiesNode } from '../cookies/cookiesTreeProvider';
+import type { SessionsNode } from '../sessions/sessionsTreeProvider';
+import type { DeferredFileSystem, DeferredHover, DeferredTreeView } from './deferred';
 import type { SessionSourceRegistry } from '../sessions/sourceRegistry';
 import type { SecretSources } from '../secrets/secretSources';
 import type { WorkspaceSetups } from '../setups/workspaceSetups';
@@ -16,4 +19,13 @@ export interface Services {
   readonly sessionSources: SessionSourceRegistry;
   /** Live objects the extension-host tests reach without going through the UI. */
   readonly testHooks: Map<string, unknown>;
+  /** What activation registered for the features to attach to (views, the session file system, a hover). */
+  readonly deferred: Deferred;
+}
+
+export interface Deferred {
+  readonly sessionsView: DeferredTreeView<SessionsNode>;
+  readonly cookiesView: DeferredTreeView<CookiesNode>;
+  readonly sessionFileSystem: DeferredFileSystem;
+  readonly cookieHover: DeferredHover;
 }

@@ -54,7 +54,7 @@ export function activateCookieDecoder(services: Services): void {
     }));
   };
 
-  const view = createCookiesView(results, documents, log, push, command);
+  const view = createCookiesView(services.deferred.cookiesView, results, documents, log, push, command);
   testHooks.set('cookies.results', results);
   testHooks.set('cookies.provider', view.provider);
   testHooks.set('cookies.treeView', view.treeView);
@@ -229,8 +229,5 @@ export function activateCookieDecoder(services: Services): void {
     return pick?.sid;
   }
 
-  push(vscode.languages.registerHoverProvider(
-    [{ language: 'http' }, { language: 'log' }, { pattern: '**/*.{http,rest,log}' }],
-    new CookieHoverProvider(secrets, setups, log),
-  ));
+  services.deferred.cookieHover.attach(new CookieHoverProvider(secrets, setups, log));
 }

@@ -2,6 +2,7 @@
 // Sessions view, copy a payload value or its path, Open as JSON (read-only, in memory), Export as Markdown, Clear.
 import * as vscode from 'vscode';
 import { ContextKey } from '../common/contextKey';
+import type { DeferredTreeView } from '../common/deferred';
 import type { Log } from '../common/log';
 import { copyText, resultJson, valueAt, valuePath, type CookieResult, type CookieResults } from '../core/cookies/results';
 import { CookiesTreeProvider, type CookiesNode } from './cookiesTreeProvider';
@@ -43,11 +44,10 @@ class JsonDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function createCookiesView(results: CookieResults, documents: DecodedDocuments, log: Log, push: (d: vscode.Disposable) => void, command: Register): CookiesView {
+export function createCookiesView(view: DeferredTreeView<CookiesNode>, results: CookieResults, documents: DecodedDocuments, log: Log, push: (d: vscode.Disposable) => void, command: Register): CookiesView {
   const provider = new CookiesTreeProvider(results);
   push(provider);
-  const treeView = vscode.window.createTreeView(COOKIES_VIEW, { treeDataProvider: provider, showCollapseAll: true });
-  push(treeView);
+  const treeView = view.attach(provider);
   const json = new JsonDocuments();
   push(vscode.workspace.registerTextDocumentContentProvider(COOKIES_JSON_SCHEME, json));
   push({ dispose: () => json.clear() });

@@ -109,6 +109,11 @@ export class DebugFollower extends DisposableStore {
     if (this.recent.length > 30) this.recent.shift();
   }
 
+  /** A debug session that started before the follower existed (its start is what loaded the features). */
+  sessionStarted(session: vscode.DebugSession): void {
+    void this.onStart(session);
+  }
+
   private async onStart(session: vscode.DebugSession): Promise<void> {
     this.note(`debug session started: ${session.type} '${session.name}' child=${Boolean(session.configuration.__pendingTargetId)}`);
     // The top-level launch session answers no custom requests; its concrete child has __pendingTargetId.

@@ -7,8 +7,8 @@ import { SessionsModel } from '../core/sessions/sessionsModel';
 import { storeText } from '../setups/activate';
 import { ConnectionSpec, RedisConnections } from './redisConnections';
 import { registerSessionCommands } from './sessionCommands';
-import { SESSION_SCHEME, SessionFileSystem } from './sessionFileSystem';
-import { SessionsNode, SessionsTreeProvider, StoreOffer, TreeSettings } from './sessionsTreeProvider';
+import { SessionFileSystem } from './sessionFileSystem';
+import { SessionsTreeProvider, StoreOffer, TreeSettings } from './sessionsTreeProvider';
 
 function treeSettings(): TreeSettings {
   const config = vscode.workspace.getConfiguration('sessionLens');
@@ -30,12 +30,12 @@ export function activateSessionsView(services: Services): void {
   subs.push({ dispose: () => model.dispose() });
   const provider = new SessionsTreeProvider(model, treeSettings());
   subs.push(provider);
-  const treeView = vscode.window.createTreeView<SessionsNode>('sessionLens.sessions', { treeDataProvider: provider, showCollapseAll: true });
-  subs.push(treeView);
+  const treeView = services.deferred.sessionsView.attach(provider);
   const connections = new RedisConnections(services);
   subs.push(connections);
   const fileSystem = new SessionFileSystem(sessionSources, (sourceId, id) => void model.reload(sourceId, id));
-  subs.push(fileSystem, vscode.workspace.registerFileSystemProvider(SESSION_SCHEME, fileSystem, { isCaseSensitive: true }));
+  subs.push(fileSystem);
+  services.deferred.sessionFileSystem.attach(fileSystem);
 
   const hasSourcesKey = new ContextKey('sessionLens.sessions.hasSources');
   const filteredKey = new ContextKey('sessionLens.sessions.filtered');

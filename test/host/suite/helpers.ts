@@ -9,10 +9,13 @@ import { startRedis, type RedisServer } from '../../harness/redis';
 
 export const EXTENSION_ID = 'session-lens.session-lens';
 
+/** Activates the extension and starts its features (which otherwise start on first use). */
 export async function activateExtension(): Promise<ExtensionApi> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} not found in the host`);
-  return ext.activate();
+  const api = await ext.activate();
+  (api.testHooks.get('features.start') as () => void)();
+  return api;
 }
 
 export function manifestCommands(ext: vscode.Extension<unknown>): string[] {

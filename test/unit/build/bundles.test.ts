@@ -19,7 +19,11 @@ const MAY_BE_COPIED = new Set([
   'src/core/secrets/secret.ts', 'src/core/cookies/encoding.ts', 'src/core/cookies/formats/express-session.ts',
   'src/core/lint/docs.ts', 'src/core/lint/edits.ts', 'src/core/lint/gitignore.ts', 'src/core/lint/libraries.ts',
   'src/core/lint/parse.ts', 'src/core/lint/paths.ts', 'src/core/lint/precheck.ts',
-  'src/core/redis/url.ts', 'src/core/sessions/describe.ts', 'src/core/sessions/types.ts',
+  'src/core/redis/url.ts', 'src/core/sessions/describe.ts', 'src/core/sessions/types.ts', 'src/core/secrets/envFileNames.ts',
+  // The activation bundle takes only its SESSION_SCHEME constant.
+  'src/sessions/sessionFileSystem.ts',
+  // Each bundle's one namespace object of the same VS Code API (esbuild.config.mjs).
+  'vscode-namespace:vscode',
 ]);
 
 interface BuiltBundle { file: string; bytes: number; inputs: string[]; requires: string[] }
