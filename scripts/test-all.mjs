@@ -2,8 +2,9 @@
 // real redis-server and the fixture dev server), extension host (real VS Code via code-server), the same
 // host in an untrusted workspace, the journey (a new user's first minutes, by keyboard, in code-server) and the
 // packaged VSIX — and prints one closing line for all of them. Exits non-zero when any layer fails or does not report.
-//   node scripts/test-all.mjs [unit] [integration] [host] [untrusted] [journey] [vsix]   (default: all;
-//   untrusted = the host suite's 'untrusted workspace' tests in restricted mode; journey = test/journey, with
+//   node scripts/test-all.mjs [unit] [integration] [host] [untrusted] [fresh] [journey] [vsix]   (default: all;
+//   untrusted = the host suite's 'untrusted workspace' tests in restricted mode; fresh = its '@fresh-host' tests,
+//   in a workspace without session code where nothing has started the features; journey = test/journey, with
 //   screenshots in out/journey/; vsix = the packaged VSIX installed into code-server, smoke-tested)
 // Missing Debian packages are installed first where this user may (scripts/system-packages.mjs).
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const layers = {
   integration: [mocha, '--config', '.mocharc.integration.json', 'test/integration/**/*.test.ts'],
   host: ['test/host/run-code-server.mjs', '--no-build'],
   untrusted: ['test/host/run-code-server.mjs', '--no-build', '--untrusted', '--grep', 'untrusted workspace'],
+  fresh: ['test/host/run-code-server.mjs', '--no-build', '--plain-workspace', '--grep', '@fresh-host'],
   journey: [mocha, '--config', '.mocharc.journey.json', 'test/journey/**/*.test.ts'],
   vsix: ['test/host/run-vsix.mjs'],
 };
