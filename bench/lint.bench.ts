@@ -4,8 +4,9 @@
 // - a dense 3,000-line file: a session setup, a login handler and a cookie call every 12 lines (worst case);
 // - a typical 3,000-line file with session code: one session setup, login/logout routes and cookie calls at the
 //   top, ordinary application code below;
-// - a workspace of 2,000 dense files, and a workspace of 2,000 files of which 1 in 10 has session code (the
-//   others are skipped by the text pre-check before parsing; the baseline still parses every file);
+// - a workspace of 200 dense files (and of 2,000 in the full run), and a workspace of 2,000 files of which 1 in
+//   10 has session code (the others are skipped by the text pre-check before parsing; the baseline still parses
+//   every file);
 // - typing latency: the time from the last edit of a typical file to its published findings, through the
 //   editor's own debounce (LintScheduler) and lint, as the extension host runs it (core level: no VS Code).
 import { performance } from 'node:perf_hooks';
@@ -170,14 +171,24 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   const [parseTypical, lintTypical] = timePair(() => parseSource(typical, 'typical.js'), () => lintSource(typical, 'typical.js'), runs);
   rows.push(ratioRow(`lint one typical ${typical.split('\n').length}-line file with session code (${lintSource(typical, 'typical.js').findings.length} findings)`, lintTypical, parseTypical, '<= 1.5x parse, < 100 ms', lintTypical <= 1.5 * parseTypical && lintTypical < 100));
 
+  // The issue's aim: a workspace of 200 dense files within 2x parse-only (both runs); the full run also times 2,000.
   const count = options.quick ? 200 : 2000;
   const files = Array.from({ length: count }, (_, i) => repeat(DENSE_CHUNK, 40 + (i % 5) * 20, i + 1));
-  const [parseAll, lintAll] = timePair(
-    () => { for (const [i, f] of files.entries()) parseSource(f, `f${i}.js`); },
-    () => { for (const [i, f] of files.entries()) lintSource(f, `f${i}.js`); },
-    options.quick ? 1 : 3,
+  const workspace = (n: number) => files.slice(0, n);
+  const [parse200, lint200] = timePair(
+    () => { for (const [i, f] of workspace(200).entries()) parseSource(f, `f${i}.js`); },
+    () => { for (const [i, f] of workspace(200).entries()) lintSource(f, `f${i}.js`); },
+    options.quick ? 3 : 5,
   );
-  rows.push(ratioRow(`lint a workspace of ${count} dense files`, lintAll, parseAll, '<= 1.5x parse', lintAll <= 1.5 * parseAll));
+  rows.push(ratioRow('lint a workspace of 200 dense files', lint200, parse200, '<= 2x parse', lint200 <= 2 * parse200));
+  if (!options.quick) {
+    const [parseAll, lintAll] = timePair(
+      () => { for (const [i, f] of files.entries()) parseSource(f, `f${i}.js`); },
+      () => { for (const [i, f] of files.entries()) lintSource(f, `f${i}.js`); },
+      3,
+    );
+    rows.push(ratioRow(`lint a workspace of ${count} dense files`, lintAll, parseAll, '<= 2x parse', lintAll <= 2 * parseAll));
+  }
 
   const mixed = Array.from({ length: count }, (_, i) => (i % 10 === 0 ? repeat(TYPICAL_CHUNK, 40 + (i % 5) * 20, i, TYPICAL_HEADER) : repeat(TYPICAL_CHUNK, 40 + (i % 5) * 20, i)));
   const [parseMixed, lintMixed] = timePair(
