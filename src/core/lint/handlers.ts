@@ -5,7 +5,7 @@
 // function that nothing reaches is not a handler.
 import type * as t from '@babel/types';
 import { isFunctionNode, memberName, propertyName, unwrap, walk } from './ast';
-import type { FileModel } from './model';
+import { type FileModel, memoKey } from './model';
 import { knownString } from './values';
 
 export type HandlerKind = 'login' | 'logout';
@@ -43,15 +43,10 @@ const LOGOUT_FILE = /(^|[/\\])(logout|signout|sign-out)(\.(route|routes|router|c
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'any']);
 const DECORATOR_METHODS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All']);
 
-const cache = new WeakMap<FileModel, FileHandlers>();
+const HANDLERS = memoKey<FileHandlers>('handlers');
 
 export function fileHandlers(model: FileModel): FileHandlers {
-  let found = cache.get(model);
-  if (!found) {
-    found = new HandlerFinder(model).find();
-    cache.set(model, found);
-  }
-  return found;
+  return model.memo(HANDLERS, (m) => new HandlerFinder(m).find());
 }
 
 function routeKind(route: Route, fileName: string): HandlerKind | undefined {

@@ -1,7 +1,7 @@
 // What the session libraries do, as far as the handler rules care: whether a session has a server-side id
 // (that an attacker could plant before login) or is a sealed cookie, and whether passport regenerates the
 // session on login and logout.
-import type { FileModel } from './model';
+import { type FileModel, memoKey } from './model';
 
 /** Packages whose installed version (node_modules/<name>/package.json) the adapters look up for the rules. */
 export const INSTALLED_PACKAGES: readonly string[] = ['passport'];
@@ -23,18 +23,14 @@ const KOA_STORE_DEP = /^(koa-redis|koa-session-.+|koa-.+-store|@.+\/koa-session-
 
 export type SessionStorage = 'server' | 'sealed' | 'unknown';
 
-const storageCache = new WeakMap<FileModel, SessionStorage>();
+const STORAGE = memoKey<SessionStorage>('session storage');
 
 /**
  * How the sessions of this file's app are kept: from the session setup in the file (sites), else from the session
  * libraries the file imports, else from the project's dependencies. A mix counts as server-side.
  */
 export function sessionStorage(model: FileModel): SessionStorage {
-  const cached = storageCache.get(model);
-  if (cached) return cached;
-  const found = findStorage(model);
-  storageCache.set(model, found);
-  return found;
+  return model.memo(STORAGE, findStorage);
 }
 
 function findStorage(model: FileModel): SessionStorage {

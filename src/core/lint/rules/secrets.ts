@@ -4,7 +4,7 @@ import type * as t from '@babel/types';
 import { isDefaultExport } from '../bindings';
 import { isChain, memberChain } from '../ast';
 import { insertProperty, replaceNode } from '../edits';
-import type { FileModel } from '../model';
+import { type FileModel, memoKey } from '../model';
 import { FixBuilder, FixFile, Rule, RuleContext, fix, listPositions, spanOf } from '../rule';
 import { LIBRARY_LABEL } from '../sites';
 import type { Library, SessionSite } from '../sites';
@@ -38,11 +38,13 @@ const SECRET_KEYS: Record<Library, string[]> = {
   'iron-session': ['password'],
 };
 
-const sinkCache = new WeakMap<FileModel, SecretSink[]>();
+const SINKS = memoKey<SecretSink[]>('secret sinks');
 
 function secretSinks(model: FileModel): SecretSink[] {
-  const cached = sinkCache.get(model);
-  if (cached) return cached;
+  return model.memo(SINKS, findSecretSinks);
+}
+
+function findSecretSinks(model: FileModel): SecretSink[] {
   const sinks: SecretSink[] = [];
   for (let si = 0, siteList = model.sites; si < siteList.length; si++) {
     const site = siteList[si];
@@ -63,7 +65,6 @@ function secretSinks(model: FileModel): SecretSink[] {
       if (a.operator === '=' && chain && chain.length >= 2 && chain[chain.length - 1] === 'keys') sinks.push({ label: 'app.keys', value: model.evaluator.evaluate(a.right) });
     }
   }
-  sinkCache.set(model, sinks);
   return sinks;
 }
 
