@@ -5,7 +5,8 @@
 // function that nothing reaches is not a handler.
 import type * as t from '@babel/types';
 import { isFunctionNode, memberName, propertyName, unwrap, walk } from './ast';
-import { type FileModel, memoKey } from './model';
+import { memoKey } from './memo';
+import type { FileModel } from './model';
 import { knownString } from './values';
 
 export type HandlerKind = 'login' | 'logout';

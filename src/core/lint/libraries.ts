@@ -1,7 +1,8 @@
 // What the session libraries do, as far as the handler rules care: whether a session has a server-side id
 // (that an attacker could plant before login) or is a sealed cookie, and whether passport regenerates the
 // session on login and logout.
-import { type FileModel, memoKey } from './model';
+import { memoKey } from './memo';
+import type { FileModel } from './model';
 
 /** Packages whose installed version (node_modules/<name>/package.json) the adapters look up for the rules. */
 export const INSTALLED_PACKAGES: readonly string[] = ['passport'];

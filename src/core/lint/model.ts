@@ -4,15 +4,9 @@ import { FileIndex, indexFile, isFunctionNode } from './ast';
 import { Bindings } from './bindings';
 import { CodeStyle, detectStyle } from './edits';
 import { CookieCall, SessionSite, findCookieCalls, findSessionSites } from './sites';
+import type { MemoKey } from './memo';
 import type { LintEnvironment } from './types';
 import { Evaluator } from './values';
-
-/** Names one value derived from a file (see `FileModel.memo`); the type parameter ties the key to its value. */
-export interface MemoKey<T> { readonly name: string; readonly __type?: T }
-
-export function memoKey<T>(name: string): MemoKey<T> {
-  return { name };
-}
 
 export class FileModel {
   readonly index: FileIndex;

@@ -17,9 +17,9 @@ const HEAVY = ['@babel/parser', 'ioredis', 'pg', 'jose', 'ws', 'tough-cookie', '
 const MAY_BE_COPIED = new Set([
   'node_modules/dotenv/lib/main.js', 'src/core/envFile.ts', 'src/core/lazy.ts', 'src/core/listeners.ts',
   'src/core/secrets/secret.ts', 'src/core/cookies/encoding.ts', 'src/core/cookies/formats/express-session.ts',
-  'src/core/lint/docs.ts', 'src/core/lint/edits.ts', 'src/core/lint/gitignore.ts', 'src/core/lint/libraries.ts',
+  'src/core/lint/docs.ts', 'src/core/lint/edits.ts', 'src/core/lint/gitignore.ts', 'src/core/lint/libraries.ts', 'src/core/lint/memo.ts',
   'src/core/lint/parse.ts', 'src/core/lint/paths.ts', 'src/core/lint/precheck.ts',
-  'src/core/redis/url.ts', 'src/core/sessions/describe.ts', 'src/core/sessions/types.ts', 'src/core/secrets/envFileNames.ts',
+  'src/core/redis/url.ts', 'src/core/sessions/describe.ts', 'src/core/sessions/sourceBase.ts', 'src/core/sessions/types.ts', 'src/core/secrets/envFileNames.ts',
   // The activation bundle takes only its SESSION_SCHEME constant.
   'src/sessions/sessionFileSystem.ts',
   // Each bundle's one namespace object of the same VS Code API (esbuild.config.mjs).
@@ -66,7 +66,7 @@ describe('extension bundles (release build)', function () {
       }
     }
     // The heavy libraries are each in a feature bundle.
-    for (const pkg of ['@babel/parser', 'ioredis', 'jose', 'ws', 'tough-cookie']) {
+    for (const pkg of ['@babel/parser', 'ioredis', 'pg', 'jose', 'ws', 'tough-cookie']) {
       const holders = bundles.filter((b) => b.inputs.some((i) => i.startsWith(`node_modules/${pkg}/`))).map((b) => b.file);
       assert.equal(holders.length, 1, `${pkg} is in ${holders.join(', ') || 'no bundle'}`);
       assert.match(holders[0], /^dist\/features\//);
