@@ -3,14 +3,14 @@
 // reconnection with back-off, and writes that keep the TTL, compare before setting, and stay in the prefix.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { DEFAULT_USER_PATHS, LARGE_VALUE_BYTES, expiresAt, formatBytes, parseSessionValue, preview, sessionUser } from '../sessions/describe';
-import { ListPage, SessionChange, SessionChangedError, SessionRecord, SessionSource, SourceState } from '../sessions/types';
-import { ConnectOptions, RedisConnection, RedisConnectionError, backoffDelay, classifyError, connectionMessage, nodeAddress, openRedis } from './connection';
+import { LARGE_VALUE_BYTES, largeSummary, parseListedText, parseSessionValue } from '../sessions/describe';
+import { ReadOnlySourceError, SourceBaseOptions, SourceUnavailableError, StaleCursorError, StoreSessionSource, backoffDelay } from '../sessions/sourceBase';
+import { ListPage, SessionChangedError, SessionRecord } from '../sessions/types';
+import { ConnectOptions, RedisConnection, RedisConnectionError, classifyError, connectionMessage, nodeAddress, openRedis } from './connection';
 import { assertUsablePrefix, guardedKey, matchPattern } from './prefixGuard';
 import { RedisTarget, describeTarget, isLoopbackTarget } from './url';
-import { Listeners } from '../listeners';
 
-export interface RedisSourceOptions extends ConnectOptions {
+export interface RedisSourceOptions extends ConnectOptions, SourceBaseOptions {
   id: string;
   label?: string;
   target: RedisTarget;
@@ -18,8 +18,6 @@ export interface RedisSourceOptions extends ConnectOptions {
   prefix?: string;
   /** False: every write is refused (non-loopback hosts until the user allows writes). */
   writable?: boolean;
-  /** Dot paths tried first to find the user of a session. */
-  userPaths?: readonly string[];
   /** SCAN COUNT hint per call (default 1000). */
   scanCount?: number;
   /** Keys per pipelined value fetch (default 500). */
@@ -27,19 +25,11 @@ export interface RedisSourceOptions extends ConnectOptions {
   /** 'auto': keyspace notifications when the server sends them, else polling. 'poll': polling only. 'off': none. */
   liveUpdates?: 'auto' | 'poll' | 'off';
   pollIntervalMs?: number;
-  /** Changes arriving within this window are delivered as one batch (default 150 ms). */
-  changeBatchMs?: number;
   /** Values larger than this are summarized in listings (default 1 MB). */
   maxValueBytes?: number;
-  log?: (level: 'info' | 'warn' | 'debug', message: string) => void;
 }
 
-/** A write on a connection opened read-only. */
-export class ReadOnlySourceError extends Error { override name = 'ReadOnlySourceError'; }
-/** The source is not connected (the message says why and whether it is retrying). */
-export class SourceUnavailableError extends Error { override name = 'SourceUnavailableError'; }
-/** A listing cursor from before a reconnection: start the listing again. */
-export class StaleCursorError extends Error { override name = 'StaleCursorError'; }
+export { ReadOnlySourceError, SourceUnavailableError, StaleCursorError };
 
 const DEFAULT_TTL_SECONDS = 86400;
 
@@ -102,27 +92,11 @@ function keyName(key: Buffer): KeyName {
   return text.includes('\uFFFD') ? key : text;
 }
 
-export class RedisSessionSource implements SessionSource {
-  readonly id: string;
-  readonly label: string;
+export class RedisSessionSource extends StoreSessionSource<RedisConnection> {
   readonly kind = 'redis' as const;
   readonly prefix: string;
   readonly target: RedisTarget;
-  private _writable: boolean;
-  private _state: SourceState = { kind: 'connecting' };
-  private conn: RedisConnection | undefined;
-  /** Bumped at every (re)connection; cursors carry it so a stale one is detected. */
-  private epoch = 0;
-  private closed = false;
-  private everConnected = false;
-  private connectAttempt = 0;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private firstConnection: Promise<void> | undefined;
-  private readonly changeListeners = new Listeners<SessionChange[]>();
-  private readonly stateListeners = new Listeners<SourceState>();
-  private pending = new Map<string, SessionChange>();
-  private pendingReset = false;
-  private batchTimer: NodeJS.Timeout | undefined;
+  protected override readonly clientReconnects = true;
   private live: { mode: 'notifications' | 'polling' | 'off'; stop: () => void } = { mode: 'off', stop: () => {} };
   private readonly options: RedisSourceOptions;
   private scriptsAllowed = true;
@@ -130,13 +104,12 @@ export class RedisSessionSource implements SessionSource {
   private prefetchedScan: { cursor: string; count: number; at: number; reply: Promise<[Buffer, Buffer[]]> } | undefined;
 
   constructor(options: RedisSourceOptions) {
+    const prefix = options.prefix ?? 'sess:';
+    assertUsablePrefix(prefix);
+    super(options.id, options.label ?? `${describeTarget(options.target)} (${prefix})`, options.writable ?? isLoopbackTarget(options.target), 'Redis', options);
     this.options = options;
-    this.id = options.id;
     this.target = options.target;
-    this.prefix = options.prefix ?? 'sess:';
-    assertUsablePrefix(this.prefix);
-    this.label = options.label ?? `${describeTarget(options.target)} (${this.prefix})`;
-    this._writable = options.writable ?? isLoopbackTarget(options.target);
+    this.prefix = prefix;
   }
 
   /** Connects once and fails fast (the CLI). The returned source does not reconnect unless `retry` is set. */
@@ -146,51 +119,27 @@ export class RedisSessionSource implements SessionSource {
     return source;
   }
 
-  /** Starts connecting in the background, retrying with back-off until it succeeds or is closed (the view). */
-  start(): void {
-    this.firstConnection ??= new Promise<void>((resolve) => {
-      const attempt = () => {
-        if (this.closed) return resolve();
-        this.connectOnce().then(resolve, (err: unknown) => {
-          if (this.closed) return resolve();
-          this.connectAttempt++;
-          const reason = err instanceof Error ? err.message : String(err);
-          this.setState({ kind: 'disconnected', reason, retrying: true });
-          this.connectTimer = setTimeout(attempt, backoffDelay(this.connectAttempt));
-          // Callers of list() waiting for the first connection get the failure now, not after all retries.
-          resolve();
-        });
-      };
-      attempt();
-    });
-  }
-
-  get writable(): boolean { return this._writable; }
-  get state(): SourceState { return this._state; }
   /** How live updates arrive right now. */
   get liveMode(): 'notifications' | 'polling' | 'off' { return this.live.mode; }
   get connectionMode(): RedisConnection['mode'] | undefined { return this.conn?.mode; }
 
-  /** Allows writes on this connection (after the user agreed for a non-loopback host). */
-  allowWrites(allow: boolean): void { this._writable = allow; }
-
-  private async connectOnce(): Promise<void> {
-    this.setState({ kind: 'connecting' });
+  protected async openConnection(): Promise<RedisConnection> {
     const conn = await openRedis(this.target, { ...this.options, retry: this.options.retry ?? true });
-    if (this.closed) { await conn.close(); return; }
-    this.conn = conn;
-    this.connectAttempt = 0;
     this.watchConnection(conn);
-    this.onConnected();
+    return conn;
   }
 
-  private onConnected(): void {
-    this.epoch++;
-    const wasConnected = this.everConnected;
-    this.everConnected = true;
-    this.setState({ kind: 'connected' });
-    if (wasConnected) this.queueReset();
+  protected async closeConnection(conn: RedisConnection): Promise<void> {
+    await conn.close();
+  }
+
+  protected whenConnected(): void {
     void this.startLiveUpdates();
+  }
+
+  protected stopLiveUpdates(): void {
+    this.live.stop();
+    this.live = { mode: 'off', stop: () => {} };
   }
 
   private watchConnection(conn: RedisConnection): void {
@@ -202,39 +151,21 @@ export class RedisSessionSource implements SessionSource {
     });
     client.on('node error', (err: Error) => { lastError = err.message; });
     const down = () => {
-      if (this.closed || this._state.kind !== 'connected') return;
-      this.live.stop();
-      this.live = { mode: 'off', stop: () => {} };
+      if (this.closed || this.state.kind !== 'connected') return;
       const failure = classifyError(lastError || 'connection closed');
-      this.setState({ kind: 'disconnected', reason: connectionMessage(this.target, failure, lastError || 'connection closed'), retrying: this.options.retry ?? true });
+      this.connectionLost(connectionMessage(this.target, failure, lastError || 'connection closed'));
     };
     client.on('close', down);
     client.on('reconnecting', down);
-    client.on('end', () => {
-      if (this.closed) return;
-      this.setState({ kind: 'disconnected', reason: lastError || 'connection ended', retrying: false });
-    });
+    client.on('end', () => this.connectionEnded(lastError || 'connection ended'));
     client.on('ready', () => {
-      if (this.closed || this._state.kind === 'connected') return;
+      // The first 'ready' comes before connectOnce has kept the connection: only later ones are reconnections.
+      if (this.closed || this.state.kind === 'connected' || this.conn !== conn) return;
       this.log('info', `reconnected to ${describeTarget(this.target)}`);
-      this.onConnected();
+      this.reconnected();
     });
   }
 
-  private connection(): RedisConnection {
-    if (this._state.kind === 'closed') throw new SourceUnavailableError('the connection is closed');
-    if (!this.conn || this._state.kind !== 'connected') {
-      const reason = this._state.kind === 'disconnected' ? this._state.reason : 'still connecting';
-      throw new SourceUnavailableError(`Redis is not connected: ${reason}`);
-    }
-    return this.conn;
-  }
-
-  /** Waits for the first connection attempt of `start()` (no-op for `connect()`). */
-  private async ready(): Promise<RedisConnection> {
-    if (this.firstConnection && this._state.kind === 'connecting') await this.firstConnection;
-    return this.connection();
-  }
 
   // ---- listing ----
 
@@ -326,19 +257,19 @@ export class RedisSessionSource implements SessionSource {
         if (pttl === -2) continue; // expired or deleted between SCAN and the read
         if (value === null) {
           // Another type under the prefix (hash, list, ...): shown, never parsed.
-          records.push(this.record(key, pttl, { data: null, raw: `not a string value (${notString ?? 'WRONGTYPE'})` }, now, undefined, expiries));
+          records.push(this.keyRecord(key, pttl, { data: null, raw: `not a string value (${notString ?? 'WRONGTYPE'})` }, now, undefined, expiries));
         } else if (typeof value === 'string') {
-          records.push(this.record(key, pttl, parseListedText(value, maxBytes), now, undefined, expiries));
+          records.push(this.keyRecord(key, pttl, parseListedText(value, maxBytes), now, undefined, expiries));
         } else if (size !== undefined && size > maxBytes) {
           // Summarized, never parsed: the script sent only its head.
-          records.push(this.record(key, pttl, largeSummary(value, size), now));
+          records.push(this.keyRecord(key, pttl, largeSummary(value, size), now));
         } else if (value.length > maxBytes) {
           // Read with GETRANGE (its first maxBytes + 1 bytes): summarized, only the head is kept.
           const head = Buffer.from(value.subarray(0, 1024));
           large.push({ index: records.length, key, head, pttl });
-          records.push(this.record(key, pttl, { data: null, raw: '' }, now));
+          records.push(this.keyRecord(key, pttl, { data: null, raw: '' }, now));
         } else {
-          records.push(this.record(key, pttl, parseListedValue(value, maxBytes), now, undefined, expiries));
+          records.push(this.keyRecord(key, pttl, parseListedValue(value, maxBytes), now, undefined, expiries));
         }
       }
       if (large.length > 0) {
@@ -346,7 +277,7 @@ export class RedisSessionSource implements SessionSource {
         const sizes = await Promise.all(large.map((l) => client.strlen(l.key).catch(() => l.head.length)));
         large.forEach((l, j) => {
           const size = Number(sizes[j]);
-          records[l.index] = this.record(l.key, l.pttl, largeSummary(l.head, size), now);
+          records[l.index] = this.keyRecord(l.key, l.pttl, largeSummary(l.head, size), now);
         });
       }
     }
@@ -417,33 +348,10 @@ export class RedisSessionSource implements SessionSource {
   }
 
   /** `expiries` caches the expiry text per TTL within one batch (same `now`): many sessions share a TTL. */
-  private record(key: KeyName, pttl: number, parsed: { data: unknown; raw?: string; size?: number }, now: number, value?: string, expiries?: Map<number, string | null>): SessionRecord {
+  private keyRecord(key: KeyName, pttl: number, parsed: { data: unknown; raw?: string; size?: number }, now: number, value?: string, expiries?: Map<number, string | null>): SessionRecord {
     const keyText = typeof key === 'string' ? key : key.toString('utf8');
     const ttl = pttl >= 0 ? Math.ceil(pttl / 1000) : pttl === -1 ? -1 : null;
-    let expiry: string | null | undefined;
-    if (ttl !== null && ttl >= 0 && expiries) {
-      expiry = expiries.get(ttl);
-      if (expiry === undefined) expiries.set(ttl, expiry = expiresAt(ttl, null, now));
-    } else {
-      expiry = expiresAt(ttl, parsed.data, now);
-    }
-    const record: SessionRecord = {
-      id: keyText.slice(this.prefix.length),
-      key: keyText,
-      ttl,
-      expiresAt: expiry,
-      user: sessionUser(parsed.data, this.userPaths()),
-      data: parsed.data,
-    };
-    if (parsed.raw !== undefined) record.raw = parsed.raw;
-    if (parsed.size !== undefined) record.size = parsed.size;
-    if (value !== undefined) record.value = value;
-    return record;
-  }
-
-  private userPaths(): readonly string[] | undefined {
-    const extra = this.options.userPaths ?? [];
-    return extra.length ? [...extra, ...DEFAULT_USER_PATHS] : undefined;
+    return this.record({ id: keyText.slice(this.prefix.length), key: keyText, ttl, ...parsed, value }, now, expiries);
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -453,21 +361,16 @@ export class RedisSessionSource implements SessionSource {
     if (ttlErr) throw ttlErr;
     if (valueErr) {
       if (Number(pttl) === -2) return undefined;
-      return this.record(key, Number(pttl), { data: null, raw: `not a string value (${firstLine(valueErr)})` }, Date.now());
+      return this.keyRecord(key, Number(pttl), { data: null, raw: `not a string value (${firstLine(valueErr)})` }, Date.now());
     }
     if (value === null) return undefined;
     const bytes = value as Buffer;
     const text = bytes.toString('utf8');
     const exact = Buffer.from(text, 'utf8').equals(bytes);
-    return this.record(key, Number(pttl), parseSessionValue(bytes, { maxBytes: Number.POSITIVE_INFINITY }), Date.now(), exact ? text : undefined);
+    return this.keyRecord(key, Number(pttl), parseSessionValue(bytes, { maxBytes: Number.POSITIVE_INFINITY }), Date.now(), exact ? text : undefined);
   }
 
   // ---- writes (all through guardedKey) ----
-
-  private writableConnection(): RedisConnection {
-    if (!this._writable) throw new ReadOnlySourceError(`${this.label} is read-only: allow writes for this connection first`);
-    return this.connection();
-  }
 
   async set(id: string, data: unknown, options: { expectRaw?: string } = {}): Promise<void> {
     const key = guardedKey(this.prefix, id);
@@ -495,37 +398,6 @@ export class RedisSessionSource implements SessionSource {
 
   // ---- live updates ----
 
-  onChange(listener: (changes: SessionChange[]) => void): () => void {
-    return this.changeListeners.add(listener);
-  }
-
-  onStateChange(listener: (state: SourceState) => void): () => void {
-    return this.stateListeners.add(listener);
-  }
-
-  private setState(state: SourceState): void {
-    if (this._state.kind === 'closed') return;
-    this._state = state;
-    this.stateListeners.fire(state);
-  }
-
-  private queueChange(change: SessionChange): void {
-    if (change.kind === 'reset') this.pendingReset = true;
-    // SET … EX sends `set` then `expire`: a touch never hides a pending set.
-    else if (!(change.kind === 'touch' && this.pending.get(change.id)?.kind === 'set')) this.pending.set(change.id, change);
-    this.batchTimer ??= setTimeout(() => this.flushChanges(), this.options.changeBatchMs ?? 150);
-  }
-
-  private queueReset(): void { this.queueChange({ kind: 'reset' }); }
-
-  private flushChanges(): void {
-    this.batchTimer = undefined;
-    const changes: SessionChange[] = this.pendingReset ? [{ kind: 'reset' }] : [...this.pending.values()];
-    this.pending = new Map();
-    this.pendingReset = false;
-    if (changes.length === 0 || this.closed) return;
-    this.changeListeners.fire(changes);
-  }
 
   /** The server's `notify-keyspace-events` flags, or undefined when CONFIG is not allowed. */
   async notificationFlags(): Promise<string | undefined> {
@@ -549,8 +421,7 @@ export class RedisSessionSource implements SessionSource {
   }
 
   private async startLiveUpdates(): Promise<void> {
-    this.live.stop();
-    this.live = { mode: 'off', stop: () => {} };
+    this.stopLiveUpdates();
     const wanted = this.options.liveUpdates ?? 'auto';
     if (wanted === 'off' || this.closed) return;
     const epoch = this.epoch;
@@ -644,41 +515,6 @@ export class RedisSessionSource implements SessionSource {
     return { mode: 'polling', stop: () => { stopped = true; clearTimeout(timer); } };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.connectTimer);
-    clearTimeout(this.batchTimer);
-    this.live.stop();
-    this.setState({ kind: 'closed' });
-    this.stateListeners.clear();
-    this.changeListeners.clear();
-    const conn = this.conn;
-    this.conn = undefined;
-    await conn?.close();
-  }
-
-  private log(level: 'info' | 'warn' | 'debug', message: string): void {
-    this.options.log?.(level, message);
-  }
-}
-
-/** The listing's stand-in for a value over the size limit: its size and a preview of its first bytes. */
-function largeSummary(head: Buffer, size: number): { data: null; raw: string; size: number } {
-  return { data: null, raw: `(${formatBytes(size)} value, not loaded: open the session to read it) ${preview(head)}`, size };
-}
-
-/** A listed value read as text (valid UTF-8): JSON objects parsed directly, anything else described. */
-function parseListedText(text: string, maxBytes: number): { data: unknown; raw?: string; size?: number } {
-  if (text.charCodeAt(0) === 0x7b) {
-    try {
-      const data: unknown = JSON.parse(text);
-      if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, size: Buffer.byteLength(text, 'utf8') };
-    } catch {
-      // not JSON after all
-    }
-  }
-  return parseSessionValue(Buffer.from(text, 'utf8'), { maxBytes });
 }
 
 /**

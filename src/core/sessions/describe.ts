@@ -44,6 +44,24 @@ function describeNonJson(bytes: Buffer): string {
   return `binary value: ${preview(bytes)}`;
 }
 
+/** The listing's stand-in for a value over the size limit: its size and a preview of its first bytes. */
+export function largeSummary(head: Buffer, size: number): { data: null; raw: string; size: number } {
+  return { data: null, raw: `(${formatBytes(size)} value, not loaded: open the session to read it) ${preview(head)}`, size };
+}
+
+/** A listed value read as text (valid UTF-8): JSON objects parsed directly, anything else described. */
+export function parseListedText(text: string, maxBytes: number): { data: unknown; raw?: string; size?: number } {
+  if (text.charCodeAt(0) === 0x7b) {
+    try {
+      const data: unknown = JSON.parse(text);
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, size: Buffer.byteLength(text, 'utf8') };
+    } catch {
+      // not JSON after all
+    }
+  }
+  return parseSessionValue(Buffer.from(text, 'utf8'), { maxBytes });
+}
+
 /** The first bytes as text when printable, else as hex, with an ellipsis when cut. */
 export function preview(bytes: Buffer): string {
   const head = bytes.subarray(0, PREVIEW_BYTES);
