@@ -24,6 +24,8 @@ export const FEATURE_BUNDLES = {
   cookies: ['src/core/cookies/decode.ts'],
   // The Redis session source and ioredis.
   redis: ['src/core/redis/redisSessionSource.ts'],
+  // The PostgreSQL session source (connect-pg-simple's table) and pg.
+  postgres: ['src/core/postgres/pgSessionSource.ts'],
   // The Node inspector client (ws) and the in-process session source.
   inspector: ['src/core/inspector/inspectorSource.ts'],
 };

@@ -1,25 +1,31 @@
-// `session-lens sessions`: lists the sessions of a Redis store (--redis URL) or of a Node process's
-// in-memory store (--inspect HOST:PORT).
+// `session-lens sessions`: lists the sessions of a store (--store URL: Redis or PostgreSQL; --redis URL) or of
+// a Node process's in-memory store (--inspect HOST:PORT).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { PgSessionSource } from '../core/postgres/pgSessionSource';
+import { parsePostgresUrl } from '../core/postgres/target';
 import { RedisConnectionError } from '../core/redis/connection';
 import { RedisSessionSource } from '../core/redis/redisSessionSource';
 import { PrefixViolationError } from '../core/redis/prefixGuard';
 import { RedisUrlError, parseRedisUrl } from '../core/redis/url';
 import { shortId } from '../core/sessions/describe';
 import { listAllSessions, toJsonRecord } from '../core/sessions/listAll';
-import type { SessionRecord } from '../core/sessions/types';
+import type { SessionRecord, SessionSource } from '../core/sessions/types';
 import { CliIo, Subcommand, UsageError } from './io';
 
-const HELP = `Usage: session-lens sessions (--redis URL | --inspect HOST:PORT) [options]
+const HELP = `Usage: session-lens sessions (--store URL | --redis URL | --inspect HOST:PORT) [options]
 
 List the sessions of a store.
 
-  --redis URL           redis://[user:pass@]host:port[/db], rediss:// (TLS), any node of a Redis Cluster,
-                        or redis+sentinel://HOST:PORT[,HOST:PORT]/MASTER_NAME
+  --store URL           redis://[user:pass@]host:port[/db], rediss:// (TLS), any node of a Redis Cluster,
+                        redis+sentinel://HOST:PORT[,HOST:PORT]/MASTER_NAME (connect-redis), or
+                        postgres://[user:pass@]host:port/db, postgresql://... (connect-pg-simple)
+  --redis URL           the same as --store for a Redis URL
+  --table NAME          for PostgreSQL: the session table (default "session")
+  --schema NAME         for PostgreSQL: the table's schema (default: the search path)
   --inspect HOST:PORT   a Node process started with --inspect (its in-memory session store)
   --prefix P            key prefix of the sessions (default "sess:")
-  --password-env NAME   read the Redis password from environment variable NAME
+  --password-env NAME   read the store's password from environment variable NAME
   --tls-ca FILE         for rediss://: trust the CA certificate(s) in this PEM file
   --limit N             list at most N sessions
   --json                print {"sessions":[{id,key,ttl,expiresAt,user,data}],"total":N}
@@ -33,6 +39,9 @@ export const sessions: Subcommand = async (args, io) => {
     args,
     options: {
       redis: { type: 'string' },
+      store: { type: 'string' },
+      table: { type: 'string' },
+      schema: { type: 'string' },
       inspect: { type: 'string' },
       prefix: { type: 'string' },
       'password-env': { type: 'string' },
@@ -45,8 +54,14 @@ export const sessions: Subcommand = async (args, io) => {
     allowPositionals: false,
   });
   if (values.help) { io.stdout(HELP); return 0; }
-  if (values.redis === undefined && values.inspect === undefined) throw new UsageError('give --redis URL or --inspect HOST:PORT; see `session-lens sessions --help`');
-  if (values.redis !== undefined && values.inspect !== undefined) throw new UsageError('give either --redis or --inspect, not both');
+  const given = [values.store, values.redis, values.inspect].filter((v) => v !== undefined).length;
+  if (given === 0) throw new UsageError('give --store URL or --inspect HOST:PORT; see `session-lens sessions --help`');
+  if (given > 1) throw new UsageError('give one of --store, --redis or --inspect');
+  const storeUrl = values.store ?? values.redis;
+  const postgres = storeUrl !== undefined && /^postgres(ql)?:/i.test(storeUrl);
+  if (values.redis !== undefined && postgres) throw new UsageError('--redis takes a redis:// URL; give a postgres:// URL with --store');
+  if (!postgres && (values.table !== undefined || values.schema !== undefined)) throw new UsageError('--table and --schema are for a PostgreSQL store (--store postgres://...)');
+  if (postgres && (values.prefix !== undefined || values['tls-ca'] !== undefined)) throw new UsageError('--prefix and --tls-ca are for a Redis store; a PostgreSQL URL sets TLS with sslmode=...');
   let limit: number | undefined;
   if (values.limit !== undefined) {
     limit = Number(values.limit);
@@ -64,8 +79,10 @@ export const sessions: Subcommand = async (args, io) => {
       throw new UsageError(`--inspect ${values.inspect}: ${(err as Error).message.split('\n')[0]}`);
     }
     result = { sessions: limit === undefined ? listed.sessions : listed.sessions.slice(0, limit), total: listed.sessions.length };
+  } else if (postgres) {
+    result = await listPostgres(storeUrl, { table: values.table, schema: values.schema, passwordEnv: values['password-env'], limit }, io);
   } else {
-    result = await listRedis(values.redis!, { prefix: values.prefix, passwordEnv: values['password-env'], tlsCaFile: values['tls-ca'], limit }, io);
+    result = await listRedis(storeUrl!, { prefix: values.prefix, passwordEnv: values['password-env'], tlsCaFile: values['tls-ca'], limit }, io);
   }
 
   if (values.json) {
@@ -76,12 +93,27 @@ export const sessions: Subcommand = async (args, io) => {
   return 0;
 };
 
-async function listRedis(url: string, options: { prefix?: string; passwordEnv?: string; tlsCaFile?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {
-  let password: string | undefined;
-  if (options.passwordEnv !== undefined) {
-    password = io.env[options.passwordEnv];
-    if (password === undefined) throw new UsageError(`--password-env: the environment variable ${options.passwordEnv} is not set`);
+function passwordFrom(io: CliIo, passwordEnv: string | undefined): string | undefined {
+  if (passwordEnv === undefined) return undefined;
+  const password = io.env[passwordEnv];
+  if (password === undefined) throw new UsageError(`--password-env: the environment variable ${passwordEnv} is not set`);
+  return password;
+}
+
+async function listPostgres(url: string, options: { table?: string; schema?: string; passwordEnv?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {
+  let source: PgSessionSource;
+  try {
+    const target = parsePostgresUrl(url, { password: passwordFrom(io, options.passwordEnv), table: options.table, schema: options.schema });
+    source = await PgSessionSource.connect({ id: 'cli', target, writable: false });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError((err as Error).message.split('\n')[0]);
   }
+  return listSource(source, options.limit);
+}
+
+async function listRedis(url: string, options: { prefix?: string; passwordEnv?: string; tlsCaFile?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {
+  const password = passwordFrom(io, options.passwordEnv);
   let tlsCa: string | undefined;
   if (options.tlsCaFile !== undefined) {
     try {
@@ -105,10 +137,15 @@ async function listRedis(url: string, options: { prefix?: string; passwordEnv?: 
     if (err instanceof RedisUrlError || err instanceof RedisConnectionError || err instanceof PrefixViolationError) throw new UsageError(err.message);
     throw err;
   }
+  return listSource(source, options.limit);
+}
+
+/** Lists every session (to count them), keeping the first `limit`; closes the source. */
+async function listSource(source: SessionSource, limit: number | undefined): Promise<{ sessions: SessionRecord[]; total: number }> {
   try {
     // Count everything, keep only the first `limit` records' values.
     const listed = await listAllSessions(source, {});
-    const limited = options.limit === undefined ? listed.sessions : listed.sessions.slice(0, options.limit);
+    const limited = limit === undefined ? listed.sessions : listed.sessions.slice(0, limit);
     return { sessions: limited, total: listed.sessions.length };
   } catch (err) {
     throw new UsageError(`listing failed: ${(err as Error).message.split('\n')[0]}`);

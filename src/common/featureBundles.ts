@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type * as CookieDecoder from '../core/cookies/decode';
 import type * as InspectorSource from '../core/inspector/inspectorSource';
 import type * as LintEngine from '../core/lint';
+import type * as PostgresSource from '../core/postgres/pgSessionSource';
 import type * as RedisSource from '../core/redis/redisSessionSource';
 import type * as SetupReader from '../core/setups';
 
@@ -34,6 +35,8 @@ export const setupReader = onFirstUse('analysis', () => require('../core/setups'
 export const cookieDecoder = onFirstUse('cookies', () => require('../core/cookies/decode') as typeof CookieDecoder);
 /** The Redis session source and ioredis (bundle "redis"). */
 export const redisSource = onFirstUse('redis', () => require('../core/redis/redisSessionSource') as typeof RedisSource);
+/** The PostgreSQL session source and pg (bundle "postgres"). */
+export const postgresSource = onFirstUse('postgres', () => require('../core/postgres/pgSessionSource') as typeof PostgresSource);
 /** The Node inspector client (bundle "inspector"). */
 export const inspectorSource = onFirstUse('inspector', () => require('../core/inspector/inspectorSource') as typeof InspectorSource);
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -43,6 +46,7 @@ export const FEATURE_LOADERS: Record<string, () => unknown> = {
   analysis: () => [lintEngine(), setupReader()],
   cookies: cookieDecoder,
   redis: redisSource,
+  postgres: postgresSource,
   inspector: inspectorSource,
 };
 

@@ -1,11 +1,11 @@
-// The Sessions view: one tree for every session store (Redis connections, attached Node processes), its
-// model, commands, the session-lens: file system for editing, and the Redis connections' status bar.
+// The Sessions view: one tree for every session store (Redis and PostgreSQL connections, attached Node
+// processes), its model, commands, the session-lens: file system for editing, and the connections' status bar.
 import * as vscode from 'vscode';
 import { ContextKey } from '../common/contextKey';
 import type { Services } from '../common/services';
 import { SessionsModel } from '../core/sessions/sessionsModel';
 import { storeText } from '../setups/activate';
-import { ConnectionSpec, RedisConnections } from './redisConnections';
+import { ConnectionSpec, StoreConnections, storeKindOf } from './storeConnections';
 import { registerSessionCommands } from './sessionCommands';
 import { SessionFileSystem } from './sessionFileSystem';
 import { SessionsTreeProvider, StoreOffer, TreeSettings } from './sessionsTreeProvider';
@@ -31,7 +31,7 @@ export function activateSessionsView(services: Services): void {
   const provider = new SessionsTreeProvider(model, treeSettings());
   subs.push(provider);
   const treeView = services.deferred.sessionsView.attach(provider);
-  const connections = new RedisConnections(services);
+  const connections = new StoreConnections(services);
   subs.push(connections);
   const fileSystem = new SessionFileSystem(sessionSources, (sourceId, id) => void model.reload(sourceId, id));
   subs.push(fileSystem);
@@ -137,16 +137,20 @@ interface AppStoreOffer {
 }
 
 /** The store the app's code uses, as the empty Sessions view describes it; `spec` when Session Lens can connect to it. */
-async function appStoreOffer(services: Services, connections: RedisConnections): Promise<AppStoreOffer | undefined> {
+async function appStoreOffer(services: Services, connections: StoreConnections): Promise<AppStoreOffer | undefined> {
   if (!vscode.workspace.isTrusted) return undefined;
-  const redis = (await connections.discover()).find((spec) => spec.fromCode);
-  if (redis) return { spec: redis, where: redis.fromCode!, summary: `connect-redis · prefix ${redis.prefix} · ${redis.name}` };
+  const fromCode = (await connections.discover()).find((spec) => spec.fromCode);
+  if (fromCode) {
+    const where = storeKindOf(fromCode.url) === 'postgres' ? `table ${fromCode.schema ? `${fromCode.schema}.` : ''}${fromCode.table ?? 'session'}` : `prefix ${fromCode.prefix}`;
+    return { spec: fromCode, where: fromCode.fromCode!, summary: `${storeKindOf(fromCode.url) === 'postgres' ? 'connect-pg-simple' : 'connect-redis'} · ${where} · ${fromCode.name}` };
+  }
   const setup = (await services.setups.setups()).find((s) => s.store);
   if (!setup?.store) return undefined;
   const where = `${setup.file}:${setup.line}`;
   const kind = setup.store.kind;
   if (kind === 'MemoryStore' || kind === 'memorystore') return { where, summary: `The app keeps sessions in memory (${kind}): start it under the debugger, or attach to it` };
   if (kind === 'connect-redis') return { where, summary: `The app keeps sessions in Redis (connect-redis, prefix ${setup.store.prefix ?? 'sess:'}): connect with its URL` };
+  if (kind === 'connect-pg-simple') return { where, summary: `The app keeps sessions in PostgreSQL (connect-pg-simple, table ${setup.store.table ?? 'session'}): connect with its URL` };
   return { where, summary: `The app keeps sessions in ${storeText(setup).replace(/^store /, '')}: Session Lens does not read this store yet` };
 }
 
@@ -157,7 +161,7 @@ function offerRows(offer: AppStoreOffer): StoreOffer[] {
     : { label: offer.summary, tooltip: `Found in ${offer.where}`, icon: 'info' };
   return [
     first,
-    { label: 'Connect to Redis…', icon: 'database', command: { command: 'sessionLens.connectRedis', title: 'Connect to Redis…' } },
+    { label: 'Connect to Session Store…', icon: 'database', command: { command: 'sessionLens.connectRedis', title: 'Connect to Session Store…' } },
     { label: 'Attach to Node Process…', icon: 'debug-alt', command: { command: 'sessionLens.attachNodeProcess', title: 'Attach to Node Process…' } },
   ];
 }

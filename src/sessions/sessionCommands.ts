@@ -9,7 +9,7 @@ import { shortId } from '../core/sessions/describe';
 import { listAllSessions } from '../core/sessions/listAll';
 import type { SessionsModel } from '../core/sessions/sessionsModel';
 import type { SessionRecord, SessionSource } from '../core/sessions/types';
-import type { RedisConnections } from './redisConnections';
+import type { StoreConnections } from './storeConnections';
 import { sessionUri } from './sessionFileSystem';
 import type { SessionsNode, SessionsTreeProvider } from './sessionsTreeProvider';
 import type { SessionSourceRegistry } from './sourceRegistry';
@@ -28,7 +28,7 @@ interface Deps {
   model: SessionsModel;
   provider: SessionsTreeProvider;
   treeView: vscode.TreeView<SessionsNode>;
-  connections: RedisConnections;
+  connections: StoreConnections;
 }
 
 export function registerSessionCommands(deps: Deps): void {
@@ -220,9 +220,11 @@ export function registerSessionCommands(deps: Deps): void {
     return reveal(sid);
   });
 
-  register('sessionLens.connectRedis', 'Connect to Redis', async (spec?: { url: string; prefix?: string; name?: string; allowWrites?: boolean }) => {
+  register('sessionLens.connectRedis', 'Connect to session store', async (spec?: { url: string; prefix?: string; table?: string; schema?: string; name?: string; allowWrites?: boolean }) => {
     if (spec && typeof spec.url === 'string') {
-      return connections.connect({ name: spec.name ?? 'adHoc', url: spec.url, prefix: spec.prefix ?? connections.settings().prefix, allowWrites: spec.allowWrites, origin: 'adHoc' }, { interactive: true });
+      return connections.connect({
+        name: spec.name ?? 'adHoc', url: spec.url, prefix: spec.prefix ?? connections.settings().prefix, table: spec.table, schema: spec.schema, allowWrites: spec.allowWrites, origin: 'adHoc',
+      }, { interactive: true });
     }
     await connections.pickAndConnect();
     // Chosen from the palette or the walkthrough: show where the sessions appear.
@@ -232,23 +234,24 @@ export function registerSessionCommands(deps: Deps): void {
   register('sessionLens.disconnectSource', 'Disconnect', async (arg?: SessionsNode) => {
     const id = arg && 'sourceId' in arg ? arg.sourceId : services.sessionSources.all()[0]?.id;
     if (!id) return;
-    if (id.startsWith('redis:')) connections.disconnect(id);
+    if (/^(redis|postgres):/.test(id)) connections.disconnect(id);
     else services.sessionSources.remove(id);
   });
 
   register('sessionLens.allowWrites', 'Allow writes', async (arg?: SessionsNode) => {
     const source = arg && 'sourceId' in arg ? services.sessionSources.get(arg.sourceId) : undefined;
-    if (!source || !('allowWrites' in source)) throw new Error('choose a Redis connection in the Sessions view');
-    const ok = await confirm(`Allow edits, deletes and TTL changes on ${source.label}? Only keys under its prefix are ever touched.`, 'Allow Writes');
+    if (!source || !('allowWrites' in source)) throw new Error('choose a store connection in the Sessions view');
+    const scope = source.kind === 'postgres' ? 'Only rows of its session table are ever touched, one session at a time.' : 'Only keys under its prefix are ever touched.';
+    const ok = await confirm(`Allow edits, deletes and TTL changes on ${source.label}? ${scope}`, 'Allow Writes');
     if (!ok) return;
     (source as unknown as { allowWrites(allow: boolean): void }).allowWrites(true);
     provider.update();
   });
 
-  register('sessionLens.setRedisPassword', 'Set Redis password', async (arg?: SessionsNode) => {
-    const sourceId = arg && 'sourceId' in arg ? arg.sourceId : services.sessionSources.all().find((s) => s.kind === 'redis')?.id;
+  register('sessionLens.setRedisPassword', 'Set store password', async (arg?: SessionsNode) => {
+    const sourceId = arg && 'sourceId' in arg ? arg.sourceId : services.sessionSources.all().find((s) => s.kind === 'redis' || s.kind === 'postgres')?.id;
     const spec = sourceId ? connections.specOf(sourceId) : connections.configured()[0];
-    if (!spec) throw new Error('no configured Redis connection: set sessionLens.redis.url or use Connect to Redis…');
+    if (!spec) throw new Error('no configured store connection: set sessionLens.redis.url or sessionLens.connections, or use Connect to Session Store…');
     if (await connections.askPassword(spec)) await connections.connect(spec, { interactive: true });
   });
 }

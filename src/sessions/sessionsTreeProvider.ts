@@ -319,7 +319,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const count = `${snap.sessions.length}${snap.hasMore ? '+' : ''} session${snap.sessions.length === 1 ? '' : 's'}`;
     const stateText = state.kind === 'connected' ? count : state.kind === 'disconnected' ? (state.retrying ? 'disconnected — retrying' : 'disconnected') : state.kind;
     item.description = `${stateText}${snap.source.writable ? '' : ' · read-only'}`;
-    item.iconPath = new vscode.ThemeIcon(snap.source.kind === 'redis' ? 'database' : 'server-process',
+    item.iconPath = new vscode.ThemeIcon(snap.source.kind === 'inspector' ? 'server-process' : 'database',
       state.kind === 'disconnected' ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = `source ${snap.source.kind}${snap.source.writable ? ' writable' : ' readonly'}`;
     item.tooltip = `${snap.source.label}\n${state.kind === 'disconnected' ? state.reason : stateText}`;

@@ -1,23 +1,43 @@
-// Redis connections of the Sessions view: settings (trust-aware), named connections, discovery in the
-// workspace (.env REDIS_URL, literal connect-redis prefix), passwords in SecretStorage, read-only for
-// hosts that are not loopback until writes are allowed, and a status bar item with the active one's state.
+// Store connections of the Sessions view (Redis, PostgreSQL): settings (trust-aware), named connections,
+// discovery in the workspace (the store the app's code uses, with the URL its .env sets; REDIS_URL- and
+// DATABASE_URL-style variables), passwords in SecretStorage, read-only for hosts that are not loopback until
+// writes are allowed, and a status bar item with the active one's state.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/lifecycle';
 import { readWorkspaceEnvFiles } from '../common/envFiles';
 import type { Services } from '../common/services';
 import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, inspectedKey, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
 import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
-import { redisSource, setupReader } from '../common/featureBundles';
+import { postgresSource, redisSource, setupReader } from '../common/featureBundles';
+import { findPostgresUrls } from '../core/postgres/discovery';
+import { PostgresTarget, describePostgres, isLoopbackPostgres, parsePostgresUrl } from '../core/postgres/target';
 import type { RedisSessionSource } from '../core/redis/redisSessionSource';
 import { RedisTarget, describeTarget, isLoopbackTarget, parseRedisUrl } from '../core/redis/url';
-import type { SourceState } from '../core/sessions/types';
+import type { SessionSource, SourceState } from '../core/sessions/types';
 
-const COMPONENT = 'redis';
+const COMPONENT = 'connections';
+
+/** The stores Session Lens connects to by URL. */
+export type StoreKind = 'redis' | 'postgres';
+
+/** The kind of store a URL names, or undefined. */
+export function storeKindOf(url: string): StoreKind | undefined {
+  if (/^rediss?(\+sentinel)?:\/\//i.test(url.trim())) return 'redis';
+  if (/^postgres(ql)?:\/\//i.test(url.trim())) return 'postgres';
+  return undefined;
+}
+
+/** A parsed connection target of either kind. */
+type ParsedTarget = { kind: 'redis'; target: RedisTarget } | { kind: 'postgres'; target: PostgresTarget };
 
 export interface ConnectionSpec {
   name: string;
   url: string;
+  /** Redis: the sessions' key prefix. */
   prefix: string;
+  /** PostgreSQL: connect-pg-simple's table (default `session`) and schema. */
+  table?: string;
+  schema?: string;
   allowWrites?: boolean;
   /** Where it came from: user/workspace settings, a .env file, or typed in. */
   origin: 'settings' | 'connections' | 'env' | 'adHoc';
@@ -35,7 +55,7 @@ interface RedisSettings {
   pollIntervalSeconds: number;
   commandTimeoutMs: number;
   autoConnect: boolean;
-  connections: { name: string; url: string; prefix?: string; allowWrites?: boolean }[];
+  connections: { name: string; url: string; prefix?: string; table?: string; schema?: string; allowWrites?: boolean }[];
   userPaths: string[];
   appUrl: string;
 }
@@ -57,7 +77,7 @@ export interface ConnectionPlanEvent {
 
 const DEFAULT_APP_URL = 'http://localhost:3000/';
 
-export class RedisConnections extends DisposableStore {
+export class StoreConnections extends DisposableStore {
   private readonly statusBar: vscode.StatusBarItem;
   private activeId: string | undefined;
   private readonly stateSubscriptions = new Map<string, () => void>();
@@ -78,7 +98,7 @@ export class RedisConnections extends DisposableStore {
   constructor(private readonly services: Services) {
     super();
     this.statusBar = this.register(vscode.window.createStatusBarItem('sessionLens.redisConnection', vscode.StatusBarAlignment.Left, 50));
-    this.statusBar.name = 'Session Lens: Redis connection';
+    this.statusBar.name = 'Session Lens: session store connection';
     this.statusBar.command = 'sessionLens.connectRedis';
     this.register(services.sessionSources.onDidChange(() => this.updateStatusBar()));
   }
@@ -108,12 +128,17 @@ export class RedisConnections extends DisposableStore {
     const out: ConnectionSpec[] = [];
     if (s.url) out.push({ name: 'settings', url: s.url, prefix: s.prefix, origin: 'settings' });
     for (const c of s.connections) {
-      if (c && typeof c.name === 'string' && typeof c.url === 'string') out.push({ name: c.name, url: c.url, prefix: c.prefix || 'sess:', allowWrites: c.allowWrites === true, origin: 'connections' });
+      if (c && typeof c.name === 'string' && typeof c.url === 'string') {
+        out.push({ name: c.name, url: c.url, prefix: c.prefix || 'sess:', ...tableOf(c), allowWrites: c.allowWrites === true, origin: 'connections' });
+      }
     }
     return out;
   }
 
-  /** REDIS_URL-style variables of the workspace's .env files, with the prefix the code uses (trusted workspaces only). */
+  /**
+   * The stores the app's code uses with the URL a .env file sets, then REDIS_URL-style variables (with the prefix
+   * the code uses) and, when the code uses connect-pg-simple, DATABASE_URL-style ones (trusted workspaces only).
+   */
   async discover(): Promise<ConnectionSpec[]> {
     if (!mayDiscoverInWorkspace(vscode.workspace.isTrusted) || !vscode.workspace.workspaceFolders?.length) return [];
     const found: ConnectionSpec[] = [];
@@ -121,11 +146,15 @@ export class RedisConnections extends DisposableStore {
     const envFiles = await readWorkspaceEnvFiles(this.services.log, COMPONENT);
     // First what the app's code says: a connect-redis store, its prefix and the variable of its client's URL.
     // (Read only where a .env file can hold the URL: a workspace without one pays nothing at start-up.)
-    const redisSetups = envFiles.length === 0 ? [] : (await this.services.setups.setups()).filter((s) => s.store?.kind === 'connect-redis');
-    for (const target of setupReader().storeTargets(redisSetups, envFiles)) {
-      if (!isRedisUrl(target.url) || seen.has(target.url)) continue;
+    const setups = envFiles.length === 0 ? [] : await this.services.setups.setups();
+    const redisSetups = setups.filter((s) => s.store?.kind === 'connect-redis');
+    const pgSetups = setups.filter((s) => s.store?.kind === 'connect-pg-simple');
+    const pgTable = tableOf({ table: pgSetups.find((s) => s.store?.table)?.store?.table ?? undefined });
+    for (const target of setupReader().storeTargets([...redisSetups, ...pgSetups], envFiles)) {
+      const kind = storeKindOf(target.url);
+      if (!kind || seen.has(target.url)) continue;
       seen.add(target.url);
-      found.push({ name: `${target.variable} (${target.envFile})`, url: target.url, prefix: target.prefix ?? 'sess:', origin: 'env', fromCode: `${target.file}:${target.line}` });
+      found.push({ name: `${target.variable} (${target.envFile})`, url: target.url, prefix: target.prefix ?? 'sess:', ...(kind === 'postgres' ? tableOf({ table: target.table }) : {}), origin: 'env', fromCode: `${target.file}:${target.line}` });
     }
     // Then REDIS_URL-like variables, with the prefix the code uses.
     const prefix = redisSetups.find((s) => s.store?.prefix)?.store?.prefix ?? (await this.discoverPrefix()) ?? this.settings().prefix;
@@ -134,6 +163,12 @@ export class RedisConnections extends DisposableStore {
         if (seen.has(url)) continue;
         seen.add(url);
         found.push({ name: `${variable} (${file.label})`, url, prefix, origin: 'env' });
+      }
+      if (pgSetups.length === 0) continue;
+      for (const { variable, url } of findPostgresUrls(file.text)) {
+        if (seen.has(url)) continue;
+        seen.add(url);
+        found.push({ name: `${variable} (${file.label})`, url, prefix: 'sess:', ...pgTable, origin: 'env' });
       }
     }
     return found;
@@ -186,7 +221,7 @@ export class RedisConnections extends DisposableStore {
     return undefined;
   }
 
-  /** At start-up: the configured connection, else a loopback REDIS_URL of the workspace. Never asks. */
+  /** At start-up: the configured connection, else a loopback store URL of the workspace. Never asks. */
   async autoConnect(): Promise<void> {
     const settings = this.settings();
     if (!settings.autoConnect) return;
@@ -196,60 +231,88 @@ export class RedisConnections extends DisposableStore {
       return;
     }
     const discovered = (await this.discover()).find((spec) => {
-      try { return isLoopbackTarget(parseRedisUrl(spec.url)); } catch { return false; }
+      try { return isLoopback(this.parse(spec)); } catch { return false; }
     });
     if (discovered) await this.connect(discovered, { interactive: false });
   }
 
-  /** The quick pick of **Connect to Redis…**. */
+  /** The quick pick of **Connect to Session Store…**: configured and discovered connections, or a URL typed in. */
   async pickAndConnect(): Promise<void> {
     const configured = this.configured();
     const discovered = await this.discover();
     type Item = vscode.QuickPickItem & { spec?: ConnectionSpec };
     const items: Item[] = [
-      ...configured.map((spec) => ({ label: `$(database) ${spec.name}`, description: safeDescribe(spec.url), detail: `prefix ${spec.prefix}`, spec })),
-      ...discovered.map((spec) => ({ label: `$(file) ${spec.name}`, description: safeDescribe(spec.url), detail: `${spec.fromCode ? `the app's session store (${spec.fromCode})` : 'found in the workspace'} · prefix ${spec.prefix}`, spec })),
-      { label: '$(edit) Enter a Redis URL…', alwaysShow: true },
+      ...configured.map((spec) => ({ label: `$(database) ${spec.name}`, description: safeDescribe(spec), detail: whereSessionsAre(spec), spec })),
+      ...discovered.map((spec) => ({ label: `$(file) ${spec.name}`, description: safeDescribe(spec), detail: `${spec.fromCode ? `the app's session store (${spec.fromCode})` : 'found in the workspace'} · ${whereSessionsAre(spec)}`, spec })),
+      { label: '$(edit) Enter a Redis URL…', alwaysShow: true, detail: 'connect-redis: redis://, rediss://, a cluster node, redis+sentinel://' },
+      { label: '$(edit) Enter a PostgreSQL URL…', alwaysShow: true, detail: 'connect-pg-simple: postgres://user@host:port/database' },
     ];
-    const choice = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Connect to Redis', placeHolder: 'Choose a connection' });
+    const choice = await vscode.window.showQuickPick(items, { title: 'Connect to Session Store', placeHolder: 'Choose a connection, or enter a store URL' });
     if (!choice) return;
-    let spec = choice.spec;
-    if (!spec) {
-      const url = await vscode.window.showInputBox({
-        title: 'Connect to Redis',
-        prompt: 'redis://host:port[/db], rediss://…, any cluster node, or redis+sentinel://HOST:PORT/MASTER (the password is asked separately)',
-        value: 'redis://127.0.0.1:6379',
-        validateInput: (v) => { try { parseRedisUrl(v); return undefined; } catch (err) { return (err as Error).message; } },
-      });
-      if (!url) return;
-      const prefix = await vscode.window.showInputBox({ title: 'Session key prefix', value: this.settings().prefix, validateInput: (v) => (v ? undefined : 'the prefix cannot be empty') });
-      if (!prefix) return;
-      spec = { name: safeDescribe(url), url, prefix, origin: 'adHoc' };
+    const spec = choice.spec ?? await (choice.label.includes('PostgreSQL') ? this.askPostgresSpec() : this.askRedisSpec());
+    if (spec) await this.connect(spec, { interactive: true });
+  }
+
+  private async askRedisSpec(): Promise<ConnectionSpec | undefined> {
+    const url = await vscode.window.showInputBox({
+      title: 'Connect to Redis',
+      prompt: 'redis://host:port[/db], rediss://…, any cluster node, or redis+sentinel://HOST:PORT/MASTER (the password is asked separately)',
+      value: 'redis://127.0.0.1:6379',
+      validateInput: (v) => { try { parseRedisUrl(v); return undefined; } catch (err) { return (err as Error).message; } },
+    });
+    if (!url) return undefined;
+    const prefix = await vscode.window.showInputBox({ title: 'Session key prefix', value: this.settings().prefix, validateInput: (v) => (v ? undefined : 'the prefix cannot be empty') });
+    if (!prefix) return undefined;
+    const spec: ConnectionSpec = { name: '', url, prefix, origin: 'adHoc' };
+    return { ...spec, name: safeDescribe(spec) };
+  }
+
+  private async askPostgresSpec(): Promise<ConnectionSpec | undefined> {
+    const url = await vscode.window.showInputBox({
+      title: 'Connect to PostgreSQL',
+      prompt: 'postgres://user@host:port/database (the password is asked separately; sslmode=… for TLS)',
+      value: 'postgres://postgres@127.0.0.1:5432/postgres',
+      validateInput: (v) => { try { parsePostgresUrl(v); return undefined; } catch (err) { return (err as Error).message; } },
+    });
+    if (!url) return undefined;
+    const table = await vscode.window.showInputBox({
+      title: 'Session table (connect-pg-simple)', prompt: 'The table the app\'s store uses (tableName), as schema.table when it sets schemaName', value: 'session',
+      validateInput: (v) => (v.trim() ? undefined : 'the table cannot be empty'),
+    });
+    if (!table) return undefined;
+    const spec: ConnectionSpec = { name: '', url, prefix: 'sess:', ...tableOf({ table }), origin: 'adHoc' };
+    return { ...spec, name: safeDescribe(spec) };
+  }
+
+  sourceId(spec: Pick<ConnectionSpec, 'name' | 'url'>): string {
+    return `${storeKindOf(spec.url) ?? 'redis'}:${spec.name}`;
+  }
+
+  private passwordKey(spec: Pick<ConnectionSpec, 'name' | 'url'>): string {
+    return `sessionLens.${storeKindOf(spec.url) ?? 'redis'}.password:${spec.name}`;
+  }
+
+  /** The spec's URL parsed for its kind of store, with the password kept in SecretStorage. */
+  private parse(spec: ConnectionSpec, stored?: string): ParsedTarget {
+    if (storeKindOf(spec.url) === 'postgres') {
+      return { kind: 'postgres', target: parsePostgresUrl(spec.url, { ...(stored ? { password: stored } : {}), table: spec.table, schema: spec.schema }) };
     }
-    await this.connect(spec, { interactive: true });
-  }
-
-  sourceId(spec: Pick<ConnectionSpec, 'name'>): string {
-    return `redis:${spec.name}`;
-  }
-
-  private passwordKey(name: string): string {
-    return `sessionLens.redis.password:${name}`;
+    const username = this.settings().username;
+    return { kind: 'redis', target: parseRedisUrl(spec.url, { ...(stored ? { password: stored } : {}), ...(username ? { username } : {}) }) };
   }
 
   /**
    * Decides whether and how a connection may be opened, asking the user before the first connection to
    * a host that is not loopback. Opens nothing: undefined means "do not connect".
    */
-  async plan(spec: ConnectionSpec, options: { interactive: boolean }): Promise<{ target: RedisTarget; writable: boolean } | undefined> {
-    const settings = this.settings();
-    const stored = await this.services.context.secrets.get(this.passwordKey(spec.name));
-    const target: RedisTarget = parseRedisUrl(spec.url, { ...(stored ? { password: stored } : {}), ...(settings.username ? { username: settings.username } : {}) });
-    if (target.password) this.services.log.addSecretValues([target.password]);
-    const key = remoteChoiceKey(target);
+  async plan(spec: ConnectionSpec, options: { interactive: boolean }): Promise<{ target: ParsedTarget; writable: boolean } | undefined> {
+    const stored = await this.services.context.secrets.get(this.passwordKey(spec));
+    const target = this.parse(spec, stored);
+    if (target.target.password) this.services.log.addSecretValues([target.target.password]);
+    const key = target.kind === 'redis' ? remoteChoiceKey(target.target) : postgresChoiceKey(target.target);
     const remembered = this.services.context.globalState.get<RemoteChoice>(key);
-    const decision = connectDecision(target, { interactive: options.interactive, remembered, allowWrites: spec.allowWrites });
-    const where = describeTarget(target);
+    const decision = connectDecision(isLoopback(target), { interactive: options.interactive, remembered, allowWrites: spec.allowWrites });
+    const where = describeStore(target);
     switch (decision.action) {
       case 'connect':
         this.planned.fire({ name: spec.name, decision: 'connect', writable: decision.writable });
@@ -275,14 +338,41 @@ export class RedisConnections extends DisposableStore {
   }
 
   /** Opens (or re-opens) a connection and adds it to the Sessions view. */
-  async connect(spec: ConnectionSpec, options: { interactive: boolean }): Promise<RedisSessionSource | undefined> {
-    const settings = this.settings();
+  async connect(spec: ConnectionSpec, options: { interactive: boolean }): Promise<SessionSource | undefined> {
     const plan = await this.plan(spec, options);
     if (!plan) return undefined;
-    const { target, writable } = plan;
-    const tlsCa = target.tls && settings.caFile ? await this.readCaFile(settings.caFile) : undefined;
     const id = this.sourceId(spec);
-    const source = new (redisSource().RedisSessionSource)({
+    const source = plan.target.kind === 'redis' ? await this.openRedis(id, spec, plan.target.target, plan.writable) : this.openPostgres(id, spec, plan.target.target, plan.writable);
+    this.services.log.info(COMPONENT, `connecting to ${source.label}${plan.writable ? '' : ' (read-only)'}`);
+    this.stateSubscriptions.get(id)?.();
+    this.stateSubscriptions.set(id, source.onStateChange((state) => this.onState(source, spec, state, options.interactive)));
+    this.services.sessionSources.add(source);
+    this.activeId = id;
+    source.start();
+    this.updateStatusBar();
+    return source;
+  }
+
+  private openPostgres(id: string, spec: ConnectionSpec, target: PostgresTarget, writable: boolean): ReturnType<typeof postgresSource>['PgSessionSource']['prototype'] {
+    const settings = this.settings();
+    return new (postgresSource().PgSessionSource)({
+      id,
+      label: `${spec.origin === 'adHoc' ? '' : `${spec.name}: `}${describePostgres(target)}`,
+      target,
+      writable,
+      userPaths: settings.userPaths,
+      liveUpdates: settings.liveUpdates === 'off' ? 'off' : 'poll',
+      pollIntervalMs: Math.min(settings.pollIntervalSeconds * 1000, 2000),
+      connectTimeoutMs: settings.commandTimeoutMs,
+      retry: true,
+      log: (level, message) => this.services.log[level](COMPONENT, message),
+    });
+  }
+
+  private async openRedis(id: string, spec: ConnectionSpec, target: RedisTarget, writable: boolean): Promise<RedisSessionSource> {
+    const settings = this.settings();
+    const tlsCa = target.tls && settings.caFile ? await this.readCaFile(settings.caFile) : undefined;
+    return new (redisSource().RedisSessionSource)({
       id,
       label: `${spec.origin === 'adHoc' ? '' : `${spec.name}: `}${describeTarget(target)} (${spec.prefix})`,
       target,
@@ -297,26 +387,18 @@ export class RedisConnections extends DisposableStore {
       retry: true,
       log: (level, message) => this.services.log[level](COMPONENT, message),
     });
-    this.services.log.info(COMPONENT, `connecting to ${source.label}${writable ? '' : ' (read-only)'}`);
-    this.stateSubscriptions.get(id)?.();
-    this.stateSubscriptions.set(id, source.onStateChange((state) => this.onState(source, spec, state, options.interactive)));
-    this.services.sessionSources.add(source);
-    this.activeId = id;
-    source.start();
-    this.updateStatusBar();
-    return source;
   }
 
-  private onState(source: RedisSessionSource, spec: ConnectionSpec, state: SourceState, interactive: boolean): void {
+  private onState(source: SessionSource & { start(): void }, spec: ConnectionSpec, state: SourceState, interactive: boolean): void {
     this.updateStatusBar();
     if (state.kind === 'disconnected') this.services.log.warn(COMPONENT, `${source.label}: ${state.reason}`);
-    if (state.kind === 'disconnected' && interactive && /authentication/.test(state.reason) && this.services.sessionSources.get(source.id) === source) {
+    if (state.kind === 'disconnected' && interactive && /authentication|credentials|password/.test(state.reason) && this.services.sessionSources.get(source.id) === source) {
       // Ask once for the password, then reconnect with it.
       interactive = false;
       void this.askPassword(spec).then((ok) => (ok ? this.connect(spec, { interactive: false }) : undefined));
     }
-    if (state.kind === 'connected') {
-      setTimeout(() => void this.offerNotifications(source), 1000).unref?.();
+    if (state.kind === 'connected' && source.kind === 'redis') {
+      setTimeout(() => void this.offerNotifications(source as RedisSessionSource), 1000).unref?.();
     }
   }
 
@@ -330,19 +412,18 @@ export class RedisConnections extends DisposableStore {
     if (choice === 'Turn On') await source.enableKeyspaceNotifications();
   }
 
-  async askPassword(spec: Pick<ConnectionSpec, 'name'>): Promise<boolean> {
-    const password = await vscode.window.showInputBox({ title: `Redis password for ${spec.name}`, prompt: 'Kept in the OS keychain (SecretStorage), never in settings.', password: true, ignoreFocusOut: true });
+  async askPassword(spec: Pick<ConnectionSpec, 'name' | 'url'>): Promise<boolean> {
+    const password = await vscode.window.showInputBox({ title: `${storeKindOf(spec.url) === 'postgres' ? 'PostgreSQL' : 'Redis'} password for ${spec.name}`, prompt: 'Kept in the OS keychain (SecretStorage), never in settings.', password: true, ignoreFocusOut: true });
     if (password === undefined) return false;
     this.services.log.addSecretValues([password]);
-    if (password === '') await this.services.context.secrets.delete(this.passwordKey(spec.name));
-    else await this.services.context.secrets.store(this.passwordKey(spec.name), password);
+    if (password === '') await this.services.context.secrets.delete(this.passwordKey(spec));
+    else await this.services.context.secrets.store(this.passwordKey(spec), password);
     return true;
   }
 
   /** For commands on a source node: the spec it was opened from. */
   specOf(sourceId: string): ConnectionSpec | undefined {
-    const name = sourceId.replace(/^redis:/, '');
-    return this.configured().find((s) => s.name === name);
+    return this.configured().find((s) => this.sourceId(s) === sourceId);
   }
 
   disconnect(sourceId: string): void {
@@ -354,8 +435,8 @@ export class RedisConnections extends DisposableStore {
   }
 
   private updateStatusBar(): void {
-    const redis = this.services.sessionSources.all().filter((s) => s.kind === 'redis');
-    const active = redis.find((s) => s.id === this.activeId) ?? redis[0];
+    const stores = this.services.sessionSources.all().filter(isStoreSource);
+    const active = stores.find((s) => s.id === this.activeId) ?? stores[0];
     if (!active) {
       this.statusBar.hide();
       return;
@@ -363,8 +444,8 @@ export class RedisConnections extends DisposableStore {
     const state = active.state;
     const icon = state.kind === 'connected' ? '$(database)' : state.kind === 'disconnected' ? '$(debug-disconnect)' : '$(loading~spin)';
     const stateText = state.kind === 'disconnected' ? (state.retrying ? 'disconnected — retrying' : 'disconnected') : state.kind;
-    this.statusBar.text = `${icon} ${active.id.replace(/^redis:/, '')}${state.kind === 'connected' ? '' : `: ${stateText}`}`;
-    this.statusBar.tooltip = `${active.label}\n${state.kind === 'disconnected' ? state.reason : stateText}${active.writable ? '' : '\nread-only'}\nClick to connect to another Redis.`;
+    this.statusBar.text = `${icon} ${active.id.replace(/^(redis|postgres):/, '')}${state.kind === 'connected' ? '' : `: ${stateText}`}`;
+    this.statusBar.tooltip = `${active.label}\n${state.kind === 'disconnected' ? state.reason : stateText}${active.writable ? '' : '\nread-only'}\nClick to connect to another session store.`;
     this.statusBar.backgroundColor = state.kind === 'disconnected' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.statusBar.show();
   }
@@ -374,12 +455,11 @@ export class RedisConnections extends DisposableStore {
   /** The status bar item as the user sees it (for tests). */
   status(): { text: string; tooltip: string; warning: boolean; visible: boolean } {
     const tooltip = this.statusBar.tooltip;
-    const redisSources = this.services.sessionSources.all().filter((s) => s.kind === 'redis');
     return {
       text: this.statusBar.text,
       tooltip: typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '',
       warning: this.statusBar.backgroundColor !== undefined,
-      visible: redisSources.length > 0,
+      visible: this.services.sessionSources.all().some(isStoreSource),
     };
   }
 
@@ -396,14 +476,43 @@ function envPriority(uri: vscode.Uri): number {
   return ['.env.development.local', '.env.local', '.env.development', '.env'].indexOf(name) + 1 || 9;
 }
 
-function safeDescribe(url: string): string {
+function safeDescribe(spec: Pick<ConnectionSpec, 'url' | 'table' | 'schema'>): string {
   try {
-    return describeTarget(parseRedisUrl(url));
+    return storeKindOf(spec.url) === 'postgres' ? describePostgres(parsePostgresUrl(spec.url, spec)) : describeTarget(parseRedisUrl(spec.url));
   } catch {
     return 'invalid URL';
   }
 }
 
-function isRedisUrl(url: string): boolean {
-  return /^rediss?(\+sentinel)?:\/\//i.test(url);
+/** Where the sessions are in the store: the key prefix, or the table. */
+function whereSessionsAre(spec: ConnectionSpec): string {
+  if (storeKindOf(spec.url) !== 'postgres') return `prefix ${spec.prefix}`;
+  return `table ${spec.schema ? `${spec.schema}.` : ''}${spec.table ?? 'session'}`;
+}
+
+/** `schema.table` (connect-pg-simple's schemaName and tableName as the code reads) split; nothing for none. */
+function tableOf(c: { table?: string | null; schema?: string | null }): { table?: string; schema?: string } {
+  if (!c.table) return c.schema ? { schema: c.schema } : {};
+  if (c.schema) return { table: c.table, schema: c.schema };
+  const dot = c.table.indexOf('.');
+  return dot > 0 ? { schema: c.table.slice(0, dot), table: c.table.slice(dot + 1) } : { table: c.table };
+}
+
+function isLoopback(target: ParsedTarget): boolean {
+  return target.kind === 'redis' ? isLoopbackTarget(target.target) : isLoopbackPostgres(target.target);
+}
+
+function describeStore(target: ParsedTarget): string {
+  return target.kind === 'redis' ? describeTarget(target.target) : describePostgres(target.target);
+}
+
+/** The key under which the answer for a PostgreSQL server that is not loopback is remembered (no credentials). */
+function postgresChoiceKey(target: PostgresTarget): string {
+  const { host, port, database } = target.config;
+  return `sessionLens.remoteWrites:postgres ${host ?? ''}:${port ?? 5432}/${database ?? ''}`;
+}
+
+/** Sources of the stores opened by URL (not attached Node processes). */
+function isStoreSource(source: SessionSource): boolean {
+  return source.kind === 'redis' || source.kind === 'postgres';
 }

@@ -1,7 +1,7 @@
 // The rules that decide whether and how the Sessions view may connect: which settings count in an
 // untrusted workspace, and what happens before a first connection to a host that is not loopback.
 // Pure (no vscode, no sockets), so the rules are tested apart from the UI.
-import { RedisTarget, isLoopbackTarget } from './url';
+import type { RedisTarget } from './url';
 
 /** The layers of one setting, as `WorkspaceConfiguration.inspect` gives them. */
 export interface InspectedSetting<T> {
@@ -60,8 +60,8 @@ export type ConnectDecision =
  * user agreed once (remembered per host) and is read-only unless writes were allowed (by that answer or
  * by `allowWrites` on the configured connection). Nothing here opens a socket.
  */
-export function connectDecision(target: RedisTarget, options: { interactive: boolean; remembered?: RemoteChoice; allowWrites?: boolean }): ConnectDecision {
-  if (isLoopbackTarget(target)) return { action: 'connect', writable: true };
+export function connectDecision(loopback: boolean, options: { interactive: boolean; remembered?: RemoteChoice; allowWrites?: boolean }): ConnectDecision {
+  if (loopback) return { action: 'connect', writable: true };
   if (options.remembered) return { action: 'connect', writable: options.remembered === 'writes' || options.allowWrites === true };
   return options.interactive ? { action: 'ask' } : { action: 'skip' };
 }

@@ -13,6 +13,8 @@ export interface StoreTarget {
   readonly envFile: string;
   /** connect-redis's key prefix (its default `sess:` when the code sets none). */
   readonly prefix?: string;
+  /** connect-pg-simple's table, `schema.table` when the code sets schemaName (default `session`). */
+  readonly table?: string;
   /** The setup's place in the code. */
   readonly file: string;
   readonly line: number;
@@ -31,7 +33,8 @@ export function storeTargets(setups: readonly SessionSetup[], envFiles: readonly
       if (!url) continue;
       if (!out.some((t) => t.url === url)) {
         out.push({ kind: store.kind, url, variable, envFile: file.label, file: setup.file, line: setup.line,
-          ...(store.kind === 'connect-redis' ? { prefix: store.prefix ?? 'sess:' } : {}) });
+          ...(store.kind === 'connect-redis' ? { prefix: store.prefix ?? 'sess:' } : {}),
+          ...(store.kind === 'connect-pg-simple' ? { table: store.table ?? 'session' } : {}) });
       }
       break;
     }

@@ -8,7 +8,7 @@ import { startDevServer, type Browser, type DevServer } from '../../harness/devS
 import { startRedis, type RedisServer } from '../../harness/redis';
 import { decodeCookies } from '../../../src/core/cookies/decode';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
-import type { ConnectionPrompts, RedisConnections } from '../../../src/sessions/redisConnections';
+import type { ConnectionPrompts, StoreConnections } from '../../../src/sessions/storeConnections';
 import type { SessionSourceRegistry } from '../../../src/sessions/sourceRegistry';
 import type { SessionsNode, SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import { activateExtension, screenshot, waitForEvent, waitUntil } from './helpers';
@@ -26,7 +26,7 @@ describe('sessions view (Redis)', function () {
   let model: SessionsModel;
   let provider: SessionsTreeProvider;
   let treeView: vscode.TreeView<SessionsNode>;
-  let connections: RedisConnections;
+  let connections: StoreConnections;
   let sources: SessionSourceRegistry;
 
   const sessionIds = () => {
@@ -65,7 +65,7 @@ describe('sessions view (Redis)', function () {
     model = api.testHooks.get('sessions.model') as SessionsModel;
     provider = api.testHooks.get('sessions.provider') as SessionsTreeProvider;
     treeView = api.testHooks.get('sessions.treeView') as vscode.TreeView<SessionsNode>;
-    connections = api.testHooks.get('sessions.connections') as RedisConnections;
+    connections = api.testHooks.get('sessions.connections') as StoreConnections;
     sources = api.testHooks.get('sessions.sources') as SessionSourceRegistry;
     assert.ok(model && provider && treeView && connections && sources, 'the sessions feature exposes its model, provider, view and connections');
     redis = await startRedis({ args: ['--notify-keyspace-events', 'KEA'] });

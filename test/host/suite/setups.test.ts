@@ -6,7 +6,7 @@ import { signCookie } from '../../../src/core/cookies/sign';
 import type { CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
 import { resultJson, type CookieResult } from '../../../src/core/cookies/results';
 import type { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
-import type { RedisConnections } from '../../../src/sessions/redisConnections';
+import type { StoreConnections } from '../../../src/sessions/storeConnections';
 import type { SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
 import { startRedis, type RedisServer } from '../../harness/redis';
@@ -68,7 +68,7 @@ describe('the app\'s session store from its code (host)', function () {
   this.timeout(60_000);
   const folder = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'cart');
   let setups: WorkspaceSetups;
-  let connections: RedisConnections;
+  let connections: StoreConnections;
   let redis: RedisServer;
   const STORE = `const session = require('express-session');
 const { RedisStore } = require('connect-redis');
@@ -86,7 +86,7 @@ module.exports = session({
   before(async () => {
     const api = await activateExtension();
     setups = api.testHooks.get('setups') as WorkspaceSetups;
-    connections = api.testHooks.get('sessions.connections') as RedisConnections;
+    connections = api.testHooks.get('sessions.connections') as StoreConnections;
     redis = await startRedis();
     await redis.cli('SET', 'cart:sess:cart-sid-1', JSON.stringify({ cookie: { originalMaxAge: null }, user: { email: 'carl@example.test' } }));
     await redis.cli('SET', 'other:cart-sid-2', JSON.stringify({ cookie: {}, user: { email: 'nobody@example.test' } }));
@@ -116,7 +116,7 @@ module.exports = session({
       `the empty Sessions view to offer the app's store (rows at the start: ${JSON.stringify(rows())})`);
     assert.deepEqual(shown, [
       ['Connect to the app\'s session store', 'connect-redis · prefix cart:sess: · CART_CACHE_URL (cart/.env.local)', 'sessionLens.connectAppStore'],
-      ['Connect to Redis…', '', 'sessionLens.connectRedis'],
+      ['Connect to Session Store…', '', 'sessionLens.connectRedis'],
       ['Attach to Node Process…', '', 'sessionLens.attachNodeProcess'],
     ]);
     await screenshot('sessions-app-store-offer');

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { startRedis, type RedisServer } from '../../harness/redis';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import type { DebugFollower } from '../../../src/inprocess/debugFollower';
-import type { ConnectionPlanEvent, RedisConnections } from '../../../src/sessions/redisConnections';
+import type { ConnectionPlanEvent, StoreConnections } from '../../../src/sessions/storeConnections';
 import type { SessionSourceRegistry } from '../../../src/sessions/sourceRegistry';
 import type { SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
@@ -46,7 +46,7 @@ if (process.env.SESSION_LENS_UNTRUSTED === '1') {
       const api = await activateExtension();
       const model = api.testHooks.get('sessions.model') as SessionsModel;
       const provider = api.testHooks.get('sessions.provider') as SessionsTreeProvider;
-      const connections = api.testHooks.get('sessions.connections') as RedisConnections;
+      const connections = api.testHooks.get('sessions.connections') as StoreConnections;
       const sources = api.testHooks.get('sessions.sources') as SessionSourceRegistry;
       const follower = api.testHooks.get('inprocess.follower') as DebugFollower;
       assert.ok(model && provider && connections && sources && follower, 'the extension exposes its sessions model, connections, sources and follower');

@@ -15,7 +15,7 @@ const HEAVY = ['@babel/parser', 'ioredis', 'pg', 'jose', 'ws', 'tough-cookie', '
  * class that is checked with `instanceof` across bundles (SessionChangedError is recognised by its name).
  */
 const MAY_BE_COPIED = new Set([
-  'node_modules/dotenv/lib/main.js', 'src/core/envFile.ts', 'src/core/lazy.ts', 'src/core/listeners.ts',
+  'node_modules/dotenv/lib/main.js', 'node_modules/pg-connection-string/index.js', 'src/core/postgres/target.ts', 'src/core/envFile.ts', 'src/core/lazy.ts', 'src/core/listeners.ts',
   'src/core/secrets/secret.ts', 'src/core/cookies/encoding.ts', 'src/core/cookies/formats/express-session.ts',
   'src/core/lint/docs.ts', 'src/core/lint/edits.ts', 'src/core/lint/gitignore.ts', 'src/core/lint/libraries.ts', 'src/core/lint/memo.ts',
   'src/core/lint/parse.ts', 'src/core/lint/paths.ts', 'src/core/lint/precheck.ts',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connectDecision, effectiveSetting, inspectedKey, mayDiscoverInWorkspace, remoteChoiceKey } from '../../../src/core/redis/connectionPolicy';
 import { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
-import { parseRedisUrl } from '../../../src/core/redis/url';
+import { isLoopbackTarget, parseRedisUrl } from '../../../src/core/redis/url';
 
 describe('redis connection policy', () => {
   describe('untrusted workspace', () => {
@@ -45,23 +45,23 @@ describe('redis connection policy', () => {
     const local = parseRedisUrl('redis://127.0.0.1:6379');
 
     it('connects to loopback at once, writable', () => {
-      assert.deepEqual(connectDecision(local, { interactive: false }), { action: 'connect', writable: true });
-      assert.deepEqual(connectDecision(parseRedisUrl('redis://localhost'), { interactive: true }), { action: 'connect', writable: true });
-      assert.deepEqual(connectDecision(parseRedisUrl('redis://[::1]:6379'), { interactive: false }), { action: 'connect', writable: true });
+      assert.deepEqual(connectDecision(isLoopbackTarget(local), { interactive: false }), { action: 'connect', writable: true });
+      assert.deepEqual(connectDecision(isLoopbackTarget(parseRedisUrl('redis://localhost')), { interactive: true }), { action: 'connect', writable: true });
+      assert.deepEqual(connectDecision(isLoopbackTarget(parseRedisUrl('redis://[::1]:6379')), { interactive: false }), { action: 'connect', writable: true });
     });
 
     it('asks before the first connection, and never connects automatically without that answer', () => {
-      assert.deepEqual(connectDecision(remote, { interactive: true }), { action: 'ask' });
-      assert.deepEqual(connectDecision(remote, { interactive: false }), { action: 'skip' });
-      assert.deepEqual(connectDecision(remote, { interactive: false, allowWrites: true }), { action: 'skip' }, 'allowWrites alone does not skip the question');
+      assert.deepEqual(connectDecision(isLoopbackTarget(remote), { interactive: true }), { action: 'ask' });
+      assert.deepEqual(connectDecision(isLoopbackTarget(remote), { interactive: false }), { action: 'skip' });
+      assert.deepEqual(connectDecision(isLoopbackTarget(remote), { interactive: false, allowWrites: true }), { action: 'skip' }, 'allowWrites alone does not skip the question');
       const mixed = parseRedisUrl('redis+sentinel://127.0.0.1:26379,10.0.0.2:26379/m');
-      assert.deepEqual(connectDecision(mixed, { interactive: false }), { action: 'skip' }, 'one remote node is enough');
+      assert.deepEqual(connectDecision(isLoopbackTarget(mixed), { interactive: false }), { action: 'skip' }, 'one remote node is enough');
     });
 
     it('opens read-only after the user agreed, unless writes were allowed', () => {
-      assert.deepEqual(connectDecision(remote, { interactive: false, remembered: 'readonly' }), { action: 'connect', writable: false });
-      assert.deepEqual(connectDecision(remote, { interactive: true, remembered: 'writes' }), { action: 'connect', writable: true });
-      assert.deepEqual(connectDecision(remote, { interactive: false, remembered: 'readonly', allowWrites: true }), { action: 'connect', writable: true });
+      assert.deepEqual(connectDecision(isLoopbackTarget(remote), { interactive: false, remembered: 'readonly' }), { action: 'connect', writable: false });
+      assert.deepEqual(connectDecision(isLoopbackTarget(remote), { interactive: true, remembered: 'writes' }), { action: 'connect', writable: true });
+      assert.deepEqual(connectDecision(isLoopbackTarget(remote), { interactive: false, remembered: 'readonly', allowWrites: true }), { action: 'connect', writable: true });
     });
 
     it('remembers the answer per host, without credentials', () => {
