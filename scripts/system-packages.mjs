@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 const CODE_SERVER_BUILD = ['ripgrep', 'libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev', 'pkg-config'];
 export const PACKAGES = {
   demo: ['redis-server', ...CODE_SERVER_BUILD],
-  test: ['redis-server', 'redis-tools', 'chromium', ...CODE_SERVER_BUILD],
+  // PostgreSQL's server for the connect-pg-simple tests (the harness runs its own clusters as a plain user).
+  test: ['redis-server', 'redis-tools', 'postgresql', 'chromium', ...CODE_SERVER_BUILD],
   // CI also runs the unit and integration layers with the clock a year ahead.
-  ci: ['redis-server', 'redis-tools', 'chromium', 'faketime', ...CODE_SERVER_BUILD],
+  ci: ['redis-server', 'redis-tools', 'postgresql', 'chromium', 'faketime', ...CODE_SERVER_BUILD],
 };
 
 function installed(pkg) {

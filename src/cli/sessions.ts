@@ -1,7 +1,9 @@
 // `session-lens sessions`: lists the sessions of a store (--store URL: Redis or PostgreSQL; --redis URL) or of
 // a Node process's in-memory store (--inspect HOST:PORT).
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FileSessionSource } from '../core/files/fileSessionSource';
 import { PgSessionSource } from '../core/postgres/pgSessionSource';
 import { parsePostgresUrl } from '../core/postgres/target';
 import { RedisConnectionError } from '../core/redis/connection';
@@ -19,10 +21,12 @@ List the sessions of a store.
 
   --store URL           redis://[user:pass@]host:port[/db], rediss:// (TLS), any node of a Redis Cluster,
                         redis+sentinel://HOST:PORT[,HOST:PORT]/MASTER_NAME (connect-redis), or
-                        postgres://[user:pass@]host:port/db, postgresql://... (connect-pg-simple)
+                        postgres://[user:pass@]host:port/db, postgresql://... (connect-pg-simple), or
+                        file:DIR (session-file-store's directory, e.g. file:./sessions)
   --redis URL           the same as --store for a Redis URL
   --table NAME          for PostgreSQL: the session table (default "session")
   --schema NAME         for PostgreSQL: the table's schema (default: the search path)
+  --ttl SECONDS         for session files: the store's ttl option (default 3600)
   --inspect HOST:PORT   a Node process started with --inspect (its in-memory session store)
   --prefix P            key prefix of the sessions (default "sess:")
   --password-env NAME   read the store's password from environment variable NAME
@@ -42,6 +46,7 @@ export const sessions: Subcommand = async (args, io) => {
       store: { type: 'string' },
       table: { type: 'string' },
       schema: { type: 'string' },
+      ttl: { type: 'string' },
       inspect: { type: 'string' },
       prefix: { type: 'string' },
       'password-env': { type: 'string' },
@@ -59,7 +64,9 @@ export const sessions: Subcommand = async (args, io) => {
   if (given > 1) throw new UsageError('give one of --store, --redis or --inspect');
   const storeUrl = values.store ?? values.redis;
   const postgres = storeUrl !== undefined && /^postgres(ql)?:/i.test(storeUrl);
-  if (values.redis !== undefined && postgres) throw new UsageError('--redis takes a redis:// URL; give a postgres:// URL with --store');
+  const files = storeUrl !== undefined && /^file:/i.test(storeUrl);
+  if (values.redis !== undefined && (postgres || files)) throw new UsageError('--redis takes a redis:// URL; give other stores with --store');
+  if (!files && values.ttl !== undefined) throw new UsageError('--ttl is for session files (--store file:DIR)');
   if (!postgres && (values.table !== undefined || values.schema !== undefined)) throw new UsageError('--table and --schema are for a PostgreSQL store (--store postgres://...)');
   if (postgres && (values.prefix !== undefined || values['tls-ca'] !== undefined)) throw new UsageError('--prefix and --tls-ca are for a Redis store; a PostgreSQL URL sets TLS with sslmode=...');
   let limit: number | undefined;
@@ -79,6 +86,8 @@ export const sessions: Subcommand = async (args, io) => {
       throw new UsageError(`--inspect ${values.inspect}: ${(err as Error).message.split('\n')[0]}`);
     }
     result = { sessions: limit === undefined ? listed.sessions : listed.sessions.slice(0, limit), total: listed.sessions.length };
+  } else if (files) {
+    result = await listFiles(storeUrl, values.ttl, limit);
   } else if (postgres) {
     result = await listPostgres(storeUrl, { table: values.table, schema: values.schema, passwordEnv: values['password-env'], limit }, io);
   } else {
@@ -110,6 +119,20 @@ async function listPostgres(url: string, options: { table?: string; schema?: str
     throw new UsageError((err as Error).message.split('\n')[0]);
   }
   return listSource(source, options.limit);
+}
+
+async function listFiles(url: string, ttl: string | undefined, limit: number | undefined): Promise<{ sessions: SessionRecord[]; total: number }> {
+  const dir = url.replace(/^file:(\/\/)?/i, '');
+  if (dir === '') throw new UsageError('file: needs the session directory, e.g. --store file:./sessions');
+  const ttlSeconds = ttl === undefined ? undefined : Number(ttl);
+  if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)) throw new UsageError(`--ttl must be a whole number of seconds, not '${ttl}'`);
+  let source: FileSessionSource;
+  try {
+    source = await FileSessionSource.connect({ id: 'cli', dir: resolve(dir), writable: false, ...(ttlSeconds !== undefined ? { ttlSeconds } : {}) });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+  return listSource(source, limit);
 }
 
 async function listRedis(url: string, options: { prefix?: string; passwordEnv?: string; tlsCaFile?: string; limit?: number }, io: CliIo): Promise<{ sessions: SessionRecord[]; total: number }> {

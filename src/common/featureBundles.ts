@@ -4,6 +4,7 @@
 // activation (the activation test fails then).
 import { performance } from 'node:perf_hooks';
 import type * as CookieDecoder from '../core/cookies/decode';
+import type * as FileSource from '../core/files/fileSessionSource';
 import type * as InspectorSource from '../core/inspector/inspectorSource';
 import type * as LintEngine from '../core/lint';
 import type * as PostgresSource from '../core/postgres/pgSessionSource';
@@ -37,6 +38,8 @@ export const cookieDecoder = onFirstUse('cookies', () => require('../core/cookie
 export const redisSource = onFirstUse('redis', () => require('../core/redis/redisSessionSource') as typeof RedisSource);
 /** The PostgreSQL session source and pg (bundle "postgres"). */
 export const postgresSource = onFirstUse('postgres', () => require('../core/postgres/pgSessionSource') as typeof PostgresSource);
+/** The session-file-store source (bundle "files"). */
+export const fileSource = onFirstUse('files', () => require('../core/files/fileSessionSource') as typeof FileSource);
 /** The Node inspector client (bundle "inspector"). */
 export const inspectorSource = onFirstUse('inspector', () => require('../core/inspector/inspectorSource') as typeof InspectorSource);
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -47,6 +50,7 @@ export const FEATURE_LOADERS: Record<string, () => unknown> = {
   cookies: cookieDecoder,
   redis: redisSource,
   postgres: postgresSource,
+  files: fileSource,
   inspector: inspectorSource,
 };
 

@@ -13,8 +13,15 @@ export const DEV_SERVER_APP = resolve(__dirname, '../fixtures/dev-server/app.js'
 export const DEFAULT_SECRET = 'fixture-secret-please-change-0123456789';
 
 export interface DevServerOptions {
-  store?: 'memory' | 'redis' | 'memorystore';
+  store?: 'memory' | 'redis' | 'memorystore' | 'pg' | 'file';
   redisUrl?: string;
+  /** For `pg` (connect-pg-simple): the server's URL, and the store's tableName / schemaName when not the defaults. */
+  databaseUrl?: string;
+  pgTable?: string;
+  pgSchema?: string;
+  /** For `file` (session-file-store): the sessions' directory, and the store's ttl in seconds. */
+  sessionDir?: string;
+  fileTtlSeconds?: number;
   prefix?: string;
   /** One secret or a rotation list (first signs). */
   secret?: string | string[];
@@ -63,6 +70,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ...process.env,
       SESSION_STORE: options.store ?? 'memory',
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...(options.pgTable ? { PG_TABLE: options.pgTable } : {}),
+      ...(options.pgSchema ? { PG_SCHEMA: options.pgSchema } : {}),
+      ...(options.sessionDir ? { SESSION_DIR: options.sessionDir } : {}),
+      ...(options.fileTtlSeconds ? { SESSION_FILE_TTL: String(options.fileTtlSeconds) } : {}),
       ...(options.prefix ? { SESSION_PREFIX: options.prefix } : {}),
       ...(options.maxAgeMs ? { SESSION_MAX_AGE: String(options.maxAgeMs) } : {}),
       SESSION_SECRET: secret,

@@ -2,6 +2,7 @@
 // `sess` (json, jsonb or text) and `expire` (timestamp). Paged listing by sid, live changes from a cheap
 // signature polled (the user's schema is never changed), and writes that touch only that table, one row by
 // its sid: compare-and-set edits, and an extension that moves `expire` and the cookie's expiry together.
+// A row is live while `expire` >= now rounded up to the second, the test the store's own reads make.
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { LARGE_VALUE_BYTES, largeSummary, parseListedText, parseSessionValue } from '../sessions/describe';
 import { SourceBaseOptions, StoreSessionSource } from '../sessions/sourceBase';
@@ -112,6 +113,7 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
     if (code === '28P01' || code === '28000') return new Error(`PostgreSQL refused the credentials for ${where}: ${text}`);
     if (code === '3D000') return new Error(`${where}: ${text}`);
     if (code === 'ECONNREFUSED') return new Error(`nothing accepts connections at ${where}: is PostgreSQL running?`);
+    if (/^57P0[123]$/.test(code)) return new Error(`PostgreSQL at ${where} closed the connection (${text})`);
     if (/timeout/i.test(text)) return new Error(`PostgreSQL at ${where} did not answer in time`);
     return new Error(`cannot read ${where}: ${text}`);
   }
@@ -144,7 +146,7 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
       `SELECT sid, CASE WHEN octet_length(sess::text) > $3 THEN left(sess::text, 1024) ELSE sess::text END AS sess,
               octet_length(sess::text) AS size, extract(epoch FROM expire::timestamptz) * 1000 AS expire_ms
          FROM ${this.table}
-        WHERE expire >= to_timestamp($1::double precision / 1000)${after !== undefined ? ' AND sid > $4' : ''}
+        WHERE expire >= to_timestamp(ceil($1::double precision / 1000))${after !== undefined ? ' AND sid > $4' : ''}
         ORDER BY sid LIMIT $2`,
       after !== undefined ? [Date.now(), limit, maxBytes, after] : [Date.now(), limit, maxBytes]);
     const now = Date.now();
@@ -165,7 +167,7 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
     const pool = await this.ready();
     const { rows } = await this.query<{ sess: string | null; expire_ms: string }>(pool,
       `SELECT sess::text AS sess, extract(epoch FROM expire::timestamptz) * 1000 AS expire_ms FROM ${this.table}
-        WHERE sid = $1 AND expire >= to_timestamp($2::double precision / 1000)`, [id, Date.now()]);
+        WHERE sid = $1 AND expire >= to_timestamp(ceil($2::double precision / 1000))`, [id, Date.now()]);
     const row = rows[0];
     if (!row) return undefined;
     const now = Date.now();
@@ -184,10 +186,10 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
     const now = Date.now();
     if (options.expectRaw !== undefined) {
       const updated = await this.query(pool,
-        `UPDATE ${this.table} SET sess = $2 WHERE sid = $1 AND sess::text = $3 AND expire >= to_timestamp($4::double precision / 1000)`,
+        `UPDATE ${this.table} SET sess = $2 WHERE sid = $1 AND sess::text = $3 AND expire >= to_timestamp(ceil($4::double precision / 1000))`,
         [id, value, options.expectRaw, now]);
       if (updated.rowCount === 1) return;
-      const exists = await this.query(pool, `SELECT 1 FROM ${this.table} WHERE sid = $1 AND expire >= to_timestamp($2::double precision / 1000)`, [id, now]);
+      const exists = await this.query(pool, `SELECT 1 FROM ${this.table} WHERE sid = $1 AND expire >= to_timestamp(ceil($2::double precision / 1000))`, [id, now]);
       if (exists.rowCount === 0) throw new SessionChangedError(`session ${id} expired or was deleted since it was read; nothing was written`);
       throw new SessionChangedError(`session ${id} changed in the store since it was read; nothing was written`);
     }
@@ -221,7 +223,7 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
       await client.query('BEGIN');
       const now = Date.now();
       const { rows } = await client.query<{ sess: string | null }>(
-        `SELECT sess::text AS sess FROM ${this.table} WHERE sid = $1 AND expire >= to_timestamp($2::double precision / 1000) FOR UPDATE`, [id, now]);
+        `SELECT sess::text AS sess FROM ${this.table} WHERE sid = $1 AND expire >= to_timestamp(ceil($2::double precision / 1000)) FOR UPDATE`, [id, now]);
       if (!rows[0]) throw new SessionChangedError(`session ${id} no longer exists`);
       const expires = now + seconds * 1000;
       const sess = withCookieExpiry(rows[0].sess, expires);
@@ -257,13 +259,13 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
         const now = Date.now();
         const sig = await pool.query<{ n: string; h: string }>(
           `SELECT count(*) AS n, coalesce(sum(hashtext(sid || ':' || xmin::text)::bigint), 0)::text AS h FROM ${this.table}
-            WHERE expire >= to_timestamp($1::double precision / 1000)`, [now]);
+            WHERE expire >= to_timestamp(ceil($1::double precision / 1000))`, [now]);
         const next = `${sig.rows[0].n}:${sig.rows[0].h}`;
         if (stopped || epoch !== this.epoch) return;
         if (next !== signature) {
           const { rows } = await pool.query<{ sid: string; v: string; d: string; expire_ms: string }>(
             `SELECT sid, xmin::text AS v, md5(sess::text) AS d, extract(epoch FROM expire::timestamptz) * 1000 AS expire_ms FROM ${this.table}
-              WHERE expire >= to_timestamp($1::double precision / 1000)`, [now]);
+              WHERE expire >= to_timestamp(ceil($1::double precision / 1000))`, [now]);
           if (stopped || epoch !== this.epoch) return;
           const seen = new Map(rows.map((r) => [r.sid, { version: r.v, digest: r.d, expireMs: Number(r.expire_ms) }]));
           if (known) {

@@ -99,9 +99,12 @@ export abstract class StoreSessionSource<C> implements SessionSource {
     });
   }
 
-  /** One connection attempt; the CLI's `connect()` and `start()` both go through it. */
-  protected async connectOnce(): Promise<void> {
-    this.setState({ kind: 'connecting' });
+  /**
+   * One connection attempt; the CLI's `connect()` and `start()` both go through it. Attempts after a lost
+   * connection stay "disconnected, retrying" until one succeeds (no flicker through "connecting").
+   */
+  protected async connectOnce(options: { announce?: boolean } = {}): Promise<void> {
+    if (options.announce !== false) this.setState({ kind: 'connecting' });
     const conn = await this.openConnection();
     if (this.closed) { await this.closeConnection(conn); return; }
     this.conn = conn;
@@ -135,10 +138,11 @@ export abstract class StoreSessionSource<C> implements SessionSource {
     if (lost) void this.closeConnection(lost).catch(() => {});
     const attempt = () => {
       if (this.closed) return;
-      this.connectOnce().catch((err: unknown) => {
+      this.connectOnce({ announce: false }).catch((err: unknown) => {
         if (this.closed) return;
         this.connectAttempt++;
-        this.setState({ kind: 'disconnected', reason: messageOf(err), retrying: true });
+        const reason = messageOf(err);
+        if (this._state.kind !== 'disconnected' || this._state.reason !== reason) this.setState({ kind: 'disconnected', reason, retrying: true });
         this.connectTimer = setTimeout(attempt, backoffDelay(this.connectAttempt));
       });
     };
