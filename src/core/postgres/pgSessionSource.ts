@@ -29,7 +29,7 @@ export class SessionTableError extends Error { override name = 'SessionTableErro
 /** connect-pg-simple's default time to live of a session without a cookie expiry: one day. */
 const DEFAULT_TTL_SECONDS = 86400;
 
-interface ListedRow { sid: string; sess: string | null; size: string | number; expire_ms: string | number }
+interface ListedRow { sid: string; sess: string | null; size: number; expire_ms: number }
 
 export class PgSessionSource extends StoreSessionSource<Pool> {
   readonly kind = 'postgres' as const;
@@ -143,24 +143,27 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
     // Keyset paging on the primary key: a page costs the same wherever it starts, and a write meanwhile
     // never makes a page skip or repeat a session.
     const { rows } = await this.query<ListedRow>(pool,
-      `SELECT sid, CASE WHEN octet_length(sess::text) > $3 THEN left(sess::text, 1024) ELSE sess::text END AS sess,
-              octet_length(sess::text) AS size, extract(epoch FROM expire::timestamptz) * 1000 AS expire_ms
-         FROM ${this.table}
-        WHERE expire >= to_timestamp(ceil($1::double precision / 1000))${after !== undefined ? ' AND sid > $4' : ''}
-        ORDER BY sid LIMIT $2`,
+      `SELECT sid, CASE WHEN size > $3 THEN left(text, 1024) ELSE text END AS sess, size, expire_ms
+         FROM (SELECT sid, sess::text AS text, octet_length(sess::text) AS size,
+                      (extract(epoch FROM expire::timestamptz) * 1000)::float8 AS expire_ms
+                 FROM ${this.table}
+                WHERE expire >= to_timestamp(ceil($1::double precision / 1000))${after !== undefined ? ' AND sid > $4' : ''}
+                ORDER BY sid LIMIT $2) AS page`,
       after !== undefined ? [Date.now(), limit, maxBytes, after] : [Date.now(), limit, maxBytes]);
     const now = Date.now();
-    const sessions = rows.map((row) => this.rowRecord(row, now, maxBytes));
+    // Many sessions share a TTL: their expiry text is made once per page.
+    const expiries = new Map<number, string | null>();
+    const sessions = rows.map((row) => this.rowRecord(row, now, maxBytes, expiries));
     return { sessions, ...(rows.length === limit ? { cursor: rows[rows.length - 1].sid } : {}) };
   }
 
-  private rowRecord(row: ListedRow, now: number, maxBytes: number): SessionRecord {
+  private rowRecord(row: ListedRow, now: number, maxBytes: number, expiries: Map<number, string | null>): SessionRecord {
     const size = Number(row.size);
     const ttl = Math.max(0, Math.ceil((Number(row.expire_ms) - now) / 1000));
     const parsed = row.sess === null ? { data: null, raw: 'empty value (NULL)' }
       : size > maxBytes ? largeSummary(Buffer.from(row.sess, 'utf8'), size)
-      : parseListedText(row.sess, maxBytes);
-    return this.record({ id: row.sid, key: row.sid, ttl, ...parsed }, now);
+      : parseListedText(row.sess, maxBytes, size);
+    return this.record({ id: row.sid, key: row.sid, ttl, ...parsed }, now, expiries);
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {

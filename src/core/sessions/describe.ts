@@ -49,12 +49,12 @@ export function largeSummary(head: Buffer, size: number): { data: null; raw: str
   return { data: null, raw: `(${formatBytes(size)} value, not loaded: open the session to read it) ${preview(head)}`, size };
 }
 
-/** A listed value read as text (valid UTF-8): JSON objects parsed directly, anything else described. */
-export function parseListedText(text: string, maxBytes: number): { data: unknown; raw?: string; size?: number } {
+/** A listed value read as text (valid UTF-8): JSON objects parsed directly, anything else described. `knownSize`: its bytes, when the store said. */
+export function parseListedText(text: string, maxBytes: number, knownSize?: number): { data: unknown; raw?: string; size?: number } {
   if (text.charCodeAt(0) === 0x7b) {
     try {
       const data: unknown = JSON.parse(text);
-      if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, size: Buffer.byteLength(text, 'utf8') };
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, size: knownSize ?? Buffer.byteLength(text, 'utf8') };
     } catch {
       // not JSON after all
     }
