@@ -26,6 +26,8 @@ export const FEATURE_BUNDLES = {
   redis: ['src/core/redis/redisSessionSource.ts'],
   // The PostgreSQL session source (connect-pg-simple's table) and pg.
   postgres: ['src/core/postgres/pgSessionSource.ts'],
+  // The SQLite session source and sql.js (its WebAssembly inlined: no file beside the bundle).
+  sqlite: ['src/core/sqlite/sqliteSessionSource.ts'],
   // The session-file-store source (a directory of session files).
   files: ['src/core/files/fileSessionSource.ts'],
   // The Node inspector client (ws) and the in-process session source.

@@ -38,7 +38,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [{
-          regex: '(^|/)core/(lint|setups)(/index)?$|(^|/)core/cookies/decode$|(^|/)core/redis/redisSessionSource$|(^|/)core/postgres/pgSessionSource$|(^|/)core/files/fileSessionSource$|(^|/)core/inspector/inspectorSource$|^\\.\\.?/ui$',
+          regex: '(^|/)core/(lint|setups)(/index)?$|(^|/)core/cookies/decode$|(^|/)core/redis/redisSessionSource$|(^|/)core/postgres/pgSessionSource$|(^|/)core/files/fileSessionSource$|(^|/)core/sqlite/sqliteSessionSource$|(^|/)core/inspector/inspectorSource$|^\\.\\.?/ui$',
           allowTypeImports: true,
           message: 'This module is a feature bundle loaded on first use: import its types only, and reach its values through src/common/featureBundles.ts.',
         }],

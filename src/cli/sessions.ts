@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FileSessionSource } from '../core/files/fileSessionSource';
 import { PgSessionSource } from '../core/postgres/pgSessionSource';
+import { SqliteSessionSource } from '../core/sqlite/sqliteSessionSource';
 import { parsePostgresUrl } from '../core/postgres/target';
 import { RedisConnectionError } from '../core/redis/connection';
 import { RedisSessionSource } from '../core/redis/redisSessionSource';
@@ -21,10 +22,11 @@ List the sessions of a store.
 
   --store URL           redis://[user:pass@]host:port[/db], rediss:// (TLS), any node of a Redis Cluster,
                         redis+sentinel://HOST:PORT[,HOST:PORT]/MASTER_NAME (connect-redis), or
-                        postgres://[user:pass@]host:port/db, postgresql://... (connect-pg-simple), or
+                        postgres://[user:pass@]host:port/db, postgresql://... (connect-pg-simple),
+                        sqlite:PATH (connect-sqlite3, better-sqlite3-session-store; read-only), or
                         file:DIR (session-file-store's directory, e.g. file:./sessions)
   --redis URL           the same as --store for a Redis URL
-  --table NAME          for PostgreSQL: the session table (default "session")
+  --table NAME          for PostgreSQL: the session table (default "session"); for SQLite (default "sessions")
   --schema NAME         for PostgreSQL: the table's schema (default: the search path)
   --ttl SECONDS         for session files: the store's ttl option (default 3600)
   --inspect HOST:PORT   a Node process started with --inspect (its in-memory session store)
@@ -65,9 +67,11 @@ export const sessions: Subcommand = async (args, io) => {
   const storeUrl = values.store ?? values.redis;
   const postgres = storeUrl !== undefined && /^postgres(ql)?:/i.test(storeUrl);
   const files = storeUrl !== undefined && /^file:/i.test(storeUrl);
-  if (values.redis !== undefined && (postgres || files)) throw new UsageError('--redis takes a redis:// URL; give other stores with --store');
+  const sqlite = storeUrl !== undefined && /^sqlite:/i.test(storeUrl);
+  if (values.redis !== undefined && (postgres || files || sqlite)) throw new UsageError('--redis takes a redis:// URL; give other stores with --store');
   if (!files && values.ttl !== undefined) throw new UsageError('--ttl is for session files (--store file:DIR)');
-  if (!postgres && (values.table !== undefined || values.schema !== undefined)) throw new UsageError('--table and --schema are for a PostgreSQL store (--store postgres://...)');
+  if (!postgres && values.schema !== undefined) throw new UsageError('--schema is for a PostgreSQL store (--store postgres://...)');
+  if (!postgres && !sqlite && values.table !== undefined) throw new UsageError('--table is for a PostgreSQL or SQLite store (--store postgres://... or sqlite:PATH)');
   if (postgres && (values.prefix !== undefined || values['tls-ca'] !== undefined)) throw new UsageError('--prefix and --tls-ca are for a Redis store; a PostgreSQL URL sets TLS with sslmode=...');
   let limit: number | undefined;
   if (values.limit !== undefined) {
@@ -86,6 +90,8 @@ export const sessions: Subcommand = async (args, io) => {
       throw new UsageError(`--inspect ${values.inspect}: ${(err as Error).message.split('\n')[0]}`);
     }
     result = { sessions: limit === undefined ? listed.sessions : listed.sessions.slice(0, limit), total: listed.sessions.length };
+  } else if (sqlite) {
+    result = await listSqlite(storeUrl, values.table, limit);
   } else if (files) {
     result = await listFiles(storeUrl, values.ttl, limit);
   } else if (postgres) {
@@ -119,6 +125,18 @@ async function listPostgres(url: string, options: { table?: string; schema?: str
     throw new UsageError((err as Error).message.split('\n')[0]);
   }
   return listSource(source, options.limit);
+}
+
+async function listSqlite(url: string, table: string | undefined, limit: number | undefined): Promise<{ sessions: SessionRecord[]; total: number }> {
+  const file = url.replace(/^sqlite:(\/\/)?/i, '');
+  if (file === '') throw new UsageError('sqlite: needs the database file, e.g. --store sqlite:./sessions.db');
+  let source: SqliteSessionSource;
+  try {
+    source = await SqliteSessionSource.connect({ id: 'cli', file: resolve(file), ...(table !== undefined ? { table } : {}) });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+  return listSource(source, limit);
 }
 
 async function listFiles(url: string, ttl: string | undefined, limit: number | undefined): Promise<{ sessions: SessionRecord[]; total: number }> {

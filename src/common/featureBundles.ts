@@ -9,6 +9,7 @@ import type * as InspectorSource from '../core/inspector/inspectorSource';
 import type * as LintEngine from '../core/lint';
 import type * as PostgresSource from '../core/postgres/pgSessionSource';
 import type * as RedisSource from '../core/redis/redisSessionSource';
+import type * as SqliteSource from '../core/sqlite/sqliteSessionSource';
 import type * as SetupReader from '../core/setups';
 
 /** The feature bundles loaded so far, and how long each took to load. */
@@ -38,6 +39,8 @@ export const cookieDecoder = onFirstUse('cookies', () => require('../core/cookie
 export const redisSource = onFirstUse('redis', () => require('../core/redis/redisSessionSource') as typeof RedisSource);
 /** The PostgreSQL session source and pg (bundle "postgres"). */
 export const postgresSource = onFirstUse('postgres', () => require('../core/postgres/pgSessionSource') as typeof PostgresSource);
+/** The SQLite session source and sql.js, its WebAssembly SQLite inlined (bundle "sqlite"). */
+export const sqliteSource = onFirstUse('sqlite', () => require('../core/sqlite/sqliteSessionSource') as typeof SqliteSource);
 /** The session-file-store source (bundle "files"). */
 export const fileSource = onFirstUse('files', () => require('../core/files/fileSessionSource') as typeof FileSource);
 /** The Node inspector client (bundle "inspector"). */
@@ -50,6 +53,7 @@ export const FEATURE_LOADERS: Record<string, () => unknown> = {
   cookies: cookieDecoder,
   redis: redisSource,
   postgres: postgresSource,
+  sqlite: sqliteSource,
   files: fileSource,
   inspector: inspectorSource,
 };

@@ -139,10 +139,13 @@ interface AppStoreOffer {
 /** The store the app's code uses, as the empty Sessions view describes it; `spec` when Session Lens can connect to it. */
 async function appStoreOffer(services: Services, connections: StoreConnections): Promise<AppStoreOffer | undefined> {
   if (!vscode.workspace.isTrusted) return undefined;
-  const fromCode = (await connections.discover()).find((spec) => spec.fromCode);
+  const fromCode = [...await connections.discover(), ...await connections.discoverSessionFiles()].find((spec) => spec.fromCode);
   if (fromCode) {
-    const where = storeKindOf(fromCode.url) === 'postgres' ? `table ${fromCode.schema ? `${fromCode.schema}.` : ''}${fromCode.table ?? 'session'}` : `prefix ${fromCode.prefix}`;
-    return { spec: fromCode, where: fromCode.fromCode!, summary: `${storeKindOf(fromCode.url) === 'postgres' ? 'connect-pg-simple' : 'connect-redis'} · ${where} · ${fromCode.name}` };
+    const kind = storeKindOf(fromCode.url);
+    if (kind === 'files') return { spec: fromCode, where: fromCode.fromCode!, summary: `session-file-store · ${fromCode.url.replace(/^file:/, '')}` };
+    if (kind === 'sqlite') return { spec: fromCode, where: fromCode.fromCode!, summary: `SQLite · ${fromCode.url.replace(/^sqlite:/, '')} (read-only)` };
+    const where = kind === 'postgres' ? `table ${fromCode.schema ? `${fromCode.schema}.` : ''}${fromCode.table ?? 'session'}` : `prefix ${fromCode.prefix}`;
+    return { spec: fromCode, where: fromCode.fromCode!, summary: `${kind === 'postgres' ? 'connect-pg-simple' : 'connect-redis'} · ${where} · ${fromCode.name}` };
   }
   const setup = (await services.setups.setups()).find((s) => s.store);
   if (!setup?.store) return undefined;

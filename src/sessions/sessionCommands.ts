@@ -234,7 +234,7 @@ export function registerSessionCommands(deps: Deps): void {
   register('sessionLens.disconnectSource', 'Disconnect', async (arg?: SessionsNode) => {
     const id = arg && 'sourceId' in arg ? arg.sourceId : services.sessionSources.all()[0]?.id;
     if (!id) return;
-    if (/^(redis|postgres):/.test(id)) connections.disconnect(id);
+    if (/^(redis|postgres|files):/.test(id)) connections.disconnect(id);
     else services.sessionSources.remove(id);
   });
 

@@ -322,7 +322,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     item.iconPath = new vscode.ThemeIcon(snap.source.kind === 'inspector' ? 'server-process' : 'database',
       state.kind === 'disconnected' ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = `source ${snap.source.kind}${snap.source.writable ? ' writable' : ' readonly'}`;
-    item.tooltip = `${snap.source.label}\n${state.kind === 'disconnected' ? state.reason : stateText}`;
+    const readOnlyReason = (snap.source as { readOnlyReason?: unknown }).readOnlyReason;
+    item.tooltip = `${snap.source.label}\n${state.kind === 'disconnected' ? state.reason : stateText}${typeof readOnlyReason === 'string' ? `\n${readOnlyReason}` : ''}`;
     return item;
   }
 

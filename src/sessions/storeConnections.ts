@@ -8,7 +8,7 @@ import { readWorkspaceEnvFiles } from '../common/envFiles';
 import type { Services } from '../common/services';
 import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, inspectedKey, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
 import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
-import { postgresSource, redisSource, setupReader } from '../common/featureBundles';
+import { fileSource, postgresSource, redisSource, setupReader, sqliteSource } from '../common/featureBundles';
 import { findPostgresUrls } from '../core/postgres/discovery';
 import { PostgresTarget, describePostgres, isLoopbackPostgres, parsePostgresUrl } from '../core/postgres/target';
 import type { RedisSessionSource } from '../core/redis/redisSessionSource';
@@ -17,18 +17,20 @@ import type { SessionSource, SourceState } from '../core/sessions/types';
 
 const COMPONENT = 'connections';
 
-/** The stores Session Lens connects to by URL. */
-export type StoreKind = 'redis' | 'postgres';
+/** The stores Session Lens connects to by URL: `redis://…`, `postgres://…`, `sqlite:FILE`, or `file:DIR` (session-file-store). */
+export type StoreKind = 'redis' | 'postgres' | 'sqlite' | 'files';
 
 /** The kind of store a URL names, or undefined. */
 export function storeKindOf(url: string): StoreKind | undefined {
   if (/^rediss?(\+sentinel)?:\/\//i.test(url.trim())) return 'redis';
   if (/^postgres(ql)?:\/\//i.test(url.trim())) return 'postgres';
+  if (/^file:/i.test(url.trim())) return 'files';
+  if (/^sqlite:/i.test(url.trim())) return 'sqlite';
   return undefined;
 }
 
-/** A parsed connection target of either kind. */
-type ParsedTarget = { kind: 'redis'; target: RedisTarget } | { kind: 'postgres'; target: PostgresTarget };
+/** A parsed connection target of any kind. */
+type ParsedTarget = { kind: 'redis'; target: RedisTarget } | { kind: 'postgres'; target: PostgresTarget } | { kind: 'files'; dir: string } | { kind: 'sqlite'; file: string };
 
 export interface ConnectionSpec {
   name: string;
@@ -175,6 +177,34 @@ export class StoreConnections extends DisposableStore {
   }
 
   /**
+   * The session files of the code's setups that exist in the workspace: session-file-store's directory (its
+   * `path`, default `./sessions`), the SQLite database of connect-sqlite3 or better-sqlite3-session-store.
+   * Reads the code: called when the view or the quick pick is shown, not at start-up.
+   */
+  async discoverSessionFiles(): Promise<ConnectionSpec[]> {
+    if (!mayDiscoverInWorkspace(vscode.workspace.isTrusted) || !vscode.workspace.workspaceFolders?.length) return [];
+    const found: ConnectionSpec[] = [];
+    for (const setup of await this.services.setups.setups()) {
+      const store = setup.store;
+      if (!store?.path) continue;
+      const kind = store.kind === 'session-file-store' ? 'files' : store.kind === 'connect-sqlite3' || store.kind === 'better-sqlite3-session-store' ? 'sqlite' : undefined;
+      if (!kind) continue;
+      const url = `${kind === 'files' ? 'file' : 'sqlite'}:${store.path}`;
+      const path = sessionDirectory(url);
+      if (found.some((f) => sessionDirectory(f.url) === path)) continue;
+      try {
+        const type = (await vscode.workspace.fs.stat(vscode.Uri.file(path))).type;
+        if (type !== (kind === 'files' ? vscode.FileType.Directory : vscode.FileType.File)) continue;
+      } catch {
+        continue; // not created yet: the store makes it with the first session
+      }
+      const table = kind === 'sqlite' && store.table ? { table: store.table } : {};
+      found.push({ name: `${kind === 'files' ? 'session files' : 'SQLite'} (${store.path})`, url, prefix: 'sess:', ...table, origin: 'env', fromCode: `${setup.file}:${setup.line}` });
+    }
+    return found;
+  }
+
+  /**
    * The URL of the workspace's app, for curl commands: the `sessionLens.appUrl` setting, else an
    * `APP_URL`-style variable or `PORT` in the workspace's .env files (trusted only), else localhost:3000.
    */
@@ -239,18 +269,37 @@ export class StoreConnections extends DisposableStore {
   /** The quick pick of **Connect to Session Store…**: configured and discovered connections, or a URL typed in. */
   async pickAndConnect(): Promise<void> {
     const configured = this.configured();
-    const discovered = await this.discover();
+    const discovered = [...await this.discover(), ...await this.discoverSessionFiles()];
     type Item = vscode.QuickPickItem & { spec?: ConnectionSpec };
     const items: Item[] = [
       ...configured.map((spec) => ({ label: `$(database) ${spec.name}`, description: safeDescribe(spec), detail: whereSessionsAre(spec), spec })),
       ...discovered.map((spec) => ({ label: `$(file) ${spec.name}`, description: safeDescribe(spec), detail: `${spec.fromCode ? `the app's session store (${spec.fromCode})` : 'found in the workspace'} · ${whereSessionsAre(spec)}`, spec })),
       { label: '$(edit) Enter a Redis URL…', alwaysShow: true, detail: 'connect-redis: redis://, rediss://, a cluster node, redis+sentinel://' },
       { label: '$(edit) Enter a PostgreSQL URL…', alwaysShow: true, detail: 'connect-pg-simple: postgres://user@host:port/database' },
+      { label: '$(file) Choose an SQLite Database…', alwaysShow: true, detail: 'connect-sqlite3, better-sqlite3-session-store (read-only)' },
+      { label: '$(folder) Choose a Session Directory…', alwaysShow: true, detail: 'session-file-store: the folder of <sid>.json files' },
     ];
     const choice = await vscode.window.showQuickPick(items, { title: 'Connect to Session Store', placeHolder: 'Choose a connection, or enter a store URL' });
     if (!choice) return;
-    const spec = choice.spec ?? await (choice.label.includes('PostgreSQL') ? this.askPostgresSpec() : this.askRedisSpec());
+    const spec = choice.spec ?? await (choice.label.includes('PostgreSQL') ? this.askPostgresSpec()
+      : choice.label.includes('SQLite') ? this.askLocalSpec('sqlite')
+      : choice.label.includes('Directory') ? this.askLocalSpec('files')
+      : this.askRedisSpec());
     if (spec) await this.connect(spec, { interactive: true });
+  }
+
+  /** An SQLite database file or a session directory, chosen in the file dialog. */
+  private async askLocalSpec(kind: 'sqlite' | 'files'): Promise<ConnectionSpec | undefined> {
+    const picked = await vscode.window.showOpenDialog({
+      title: kind === 'sqlite' ? 'The app\'s SQLite session database' : 'The app\'s session directory (session-file-store)',
+      canSelectFiles: kind === 'sqlite', canSelectFolders: kind === 'files', canSelectMany: false,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      ...(kind === 'sqlite' ? { filters: { 'SQLite databases': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] } } : {}),
+    });
+    const uri = picked?.[0];
+    if (!uri || uri.scheme !== 'file') return undefined;
+    const spec: ConnectionSpec = { name: '', url: `${kind === 'sqlite' ? 'sqlite' : 'file'}:${uri.fsPath}`, prefix: 'sess:', origin: 'adHoc' };
+    return { ...spec, name: safeDescribe(spec) };
   }
 
   private async askRedisSpec(): Promise<ConnectionSpec | undefined> {
@@ -294,6 +343,8 @@ export class StoreConnections extends DisposableStore {
 
   /** The spec's URL parsed for its kind of store, with the password kept in SecretStorage. */
   private parse(spec: ConnectionSpec, stored?: string): ParsedTarget {
+    if (storeKindOf(spec.url) === 'files') return { kind: 'files', dir: sessionDirectory(spec.url) };
+    if (storeKindOf(spec.url) === 'sqlite') return { kind: 'sqlite', file: sessionDirectory(spec.url) };
     if (storeKindOf(spec.url) === 'postgres') {
       return { kind: 'postgres', target: parsePostgresUrl(spec.url, { ...(stored ? { password: stored } : {}), table: spec.table, schema: spec.schema }) };
     }
@@ -308,8 +359,8 @@ export class StoreConnections extends DisposableStore {
   async plan(spec: ConnectionSpec, options: { interactive: boolean }): Promise<{ target: ParsedTarget; writable: boolean } | undefined> {
     const stored = await this.services.context.secrets.get(this.passwordKey(spec));
     const target = this.parse(spec, stored);
-    if (target.target.password) this.services.log.addSecretValues([target.target.password]);
-    const key = target.kind === 'redis' ? remoteChoiceKey(target.target) : postgresChoiceKey(target.target);
+    if ((target.kind === 'redis' || target.kind === 'postgres') && target.target.password) this.services.log.addSecretValues([target.target.password]);
+    const key = target.kind === 'redis' ? remoteChoiceKey(target.target) : target.kind === 'postgres' ? postgresChoiceKey(target.target) : `sessionLens.remoteWrites:local ${describeStore(target)}`;
     const remembered = this.services.context.globalState.get<RemoteChoice>(key);
     const decision = connectDecision(isLoopback(target), { interactive: options.interactive, remembered, allowWrites: spec.allowWrites });
     const where = describeStore(target);
@@ -342,7 +393,11 @@ export class StoreConnections extends DisposableStore {
     const plan = await this.plan(spec, options);
     if (!plan) return undefined;
     const id = this.sourceId(spec);
-    const source = plan.target.kind === 'redis' ? await this.openRedis(id, spec, plan.target.target, plan.writable) : this.openPostgres(id, spec, plan.target.target, plan.writable);
+    const target = plan.target;
+    const source = target.kind === 'redis' ? await this.openRedis(id, spec, target.target, plan.writable)
+      : target.kind === 'postgres' ? this.openPostgres(id, spec, target.target, plan.writable)
+      : target.kind === 'sqlite' ? new (sqliteSource().SqliteSessionSource)({ id, label: `${spec.origin === 'adHoc' ? '' : `${spec.name}: `}${describeStore(target)}`, file: target.file, ...(spec.table ? { table: spec.table } : {}), userPaths: this.settings().userPaths, log: (level, message) => this.services.log[level](COMPONENT, message) })
+      : new (fileSource().FileSessionSource)({ id, label: `session files ${target.dir}`, dir: target.dir, writable: plan.writable, userPaths: this.settings().userPaths, log: (level, message) => this.services.log[level](COMPONENT, message) });
     this.services.log.info(COMPONENT, `connecting to ${source.label}${plan.writable ? '' : ' (read-only)'}`);
     this.stateSubscriptions.get(id)?.();
     this.stateSubscriptions.set(id, source.onStateChange((state) => this.onState(source, spec, state, options.interactive)));
@@ -444,7 +499,7 @@ export class StoreConnections extends DisposableStore {
     const state = active.state;
     const icon = state.kind === 'connected' ? '$(database)' : state.kind === 'disconnected' ? '$(debug-disconnect)' : '$(loading~spin)';
     const stateText = state.kind === 'disconnected' ? (state.retrying ? 'disconnected — retrying' : 'disconnected') : state.kind;
-    this.statusBar.text = `${icon} ${active.id.replace(/^(redis|postgres):/, '')}${state.kind === 'connected' ? '' : `: ${stateText}`}`;
+    this.statusBar.text = `${icon} ${active.id.replace(/^(redis|postgres|sqlite|files):/, '')}${state.kind === 'connected' ? '' : `: ${stateText}`}`;
     this.statusBar.tooltip = `${active.label}\n${state.kind === 'disconnected' ? state.reason : stateText}${active.writable ? '' : '\nread-only'}\nClick to connect to another session store.`;
     this.statusBar.backgroundColor = state.kind === 'disconnected' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.statusBar.show();
@@ -478,7 +533,10 @@ function envPriority(uri: vscode.Uri): number {
 
 function safeDescribe(spec: Pick<ConnectionSpec, 'url' | 'table' | 'schema'>): string {
   try {
-    return storeKindOf(spec.url) === 'postgres' ? describePostgres(parsePostgresUrl(spec.url, spec)) : describeTarget(parseRedisUrl(spec.url));
+    const kind = storeKindOf(spec.url);
+    if (kind === 'files') return `session files ${sessionDirectory(spec.url)}`;
+    if (kind === 'sqlite') return `SQLite ${sessionDirectory(spec.url)}`;
+    return kind === 'postgres' ? describePostgres(parsePostgresUrl(spec.url, spec)) : describeTarget(parseRedisUrl(spec.url));
   } catch {
     return 'invalid URL';
   }
@@ -486,6 +544,8 @@ function safeDescribe(spec: Pick<ConnectionSpec, 'url' | 'table' | 'schema'>): s
 
 /** Where the sessions are in the store: the key prefix, or the table. */
 function whereSessionsAre(spec: ConnectionSpec): string {
+  if (storeKindOf(spec.url) === 'files') return 'session-file-store';
+  if (storeKindOf(spec.url) === 'sqlite') return `table ${spec.table ?? 'sessions'} (read-only)`;
   if (storeKindOf(spec.url) !== 'postgres') return `prefix ${spec.prefix}`;
   return `table ${spec.schema ? `${spec.schema}.` : ''}${spec.table ?? 'session'}`;
 }
@@ -499,11 +559,24 @@ function tableOf(c: { table?: string | null; schema?: string | null }): { table?
 }
 
 function isLoopback(target: ParsedTarget): boolean {
-  return target.kind === 'redis' ? isLoopbackTarget(target.target) : isLoopbackPostgres(target.target);
+  return target.kind === 'redis' ? isLoopbackTarget(target.target) : target.kind === 'postgres' ? isLoopbackPostgres(target.target) : true; // files on this machine
 }
 
 function describeStore(target: ParsedTarget): string {
-  return target.kind === 'redis' ? describeTarget(target.target) : describePostgres(target.target);
+  switch (target.kind) {
+    case 'redis': return describeTarget(target.target);
+    case 'postgres': return describePostgres(target.target);
+    case 'sqlite': return `SQLite ${target.file}`;
+    case 'files': return `session files ${target.dir}`;
+  }
+}
+
+/** The path of a `file:DIR` or `sqlite:FILE` URL: absolute, or relative to the first workspace folder (the app's usual cwd). */
+function sessionDirectory(url: string): string {
+  const path = url.trim().replace(/^(file|sqlite):(\/\/(?=\/))?/i, '');
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (/^([a-z]:)?[\\/]/i.test(path) || !folder || folder.scheme !== 'file') return path;
+  return vscode.Uri.joinPath(folder, path).fsPath;
 }
 
 /** The key under which the answer for a PostgreSQL server that is not loopback is remembered (no credentials). */
@@ -514,5 +587,5 @@ function postgresChoiceKey(target: PostgresTarget): string {
 
 /** Sources of the stores opened by URL (not attached Node processes). */
 function isStoreSource(source: SessionSource): boolean {
-  return source.kind === 'redis' || source.kind === 'postgres';
+  return source.kind !== 'inspector';
 }

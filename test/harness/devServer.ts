@@ -13,7 +13,7 @@ export const DEV_SERVER_APP = resolve(__dirname, '../fixtures/dev-server/app.js'
 export const DEFAULT_SECRET = 'fixture-secret-please-change-0123456789';
 
 export interface DevServerOptions {
-  store?: 'memory' | 'redis' | 'memorystore' | 'pg' | 'file';
+  store?: 'memory' | 'redis' | 'memorystore' | 'pg' | 'file' | 'sqlite';
   redisUrl?: string;
   /** For `pg` (connect-pg-simple): the server's URL, and the store's tableName / schemaName when not the defaults. */
   databaseUrl?: string;
@@ -22,6 +22,9 @@ export interface DevServerOptions {
   /** For `file` (session-file-store): the sessions' directory, and the store's ttl in seconds. */
   sessionDir?: string;
   fileTtlSeconds?: number;
+  /** For `sqlite` (better-sqlite3-session-store): the database file, and whether it runs in WAL mode. */
+  sqliteFile?: string;
+  sqliteWal?: boolean;
   prefix?: string;
   /** One secret or a rotation list (first signs). */
   secret?: string | string[];
@@ -75,6 +78,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ...(options.pgSchema ? { PG_SCHEMA: options.pgSchema } : {}),
       ...(options.sessionDir ? { SESSION_DIR: options.sessionDir } : {}),
       ...(options.fileTtlSeconds ? { SESSION_FILE_TTL: String(options.fileTtlSeconds) } : {}),
+      ...(options.sqliteFile ? { SQLITE_FILE: options.sqliteFile } : {}),
+      ...(options.sqliteWal ? { SQLITE_WAL: '1' } : {}),
       ...(options.prefix ? { SESSION_PREFIX: options.prefix } : {}),
       ...(options.maxAgeMs ? { SESSION_MAX_AGE: String(options.maxAgeMs) } : {}),
       SESSION_SECRET: secret,

@@ -169,8 +169,9 @@ function runServer(bin: string, data: string, socketDir: string, port: number, e
  * Seeds `count` sessions in connect-pg-simple's layout (creating the table as the store's table.sql does), in
  * batches of one multi-row INSERT each.
  */
-export async function seedPgSessions(pg: Pick<PostgresServer, 'query'>, options: { count: number; table?: string; prefix?: string }): Promise<void> {
-  const table = `"${(options.table ?? 'session').replace(/"/g, '""')}"`;
+export async function seedPgSessions(pg: Pick<PostgresServer, 'query'>, options: { count: number; table?: string; schema?: string; prefix?: string }): Promise<void> {
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const table = `${options.schema ? `${quote(options.schema)}.` : ''}${quote(options.table ?? 'session')}`;
   await pg.query(`CREATE TABLE IF NOT EXISTS ${table} ("sid" varchar NOT NULL COLLATE "default" PRIMARY KEY, "sess" json NOT NULL, "expire" timestamp(6) NOT NULL)`);
   const prefix = options.prefix ?? 'seed';
   // A day from the test process's clock, not the server's: the app and Session Lens judge expiry by their own

@@ -52,7 +52,7 @@ export interface SessionSource {
   readonly id: string;
   /** What the view shows as the store's node, e.g. "local Redis (sess:)". */
   readonly label: string;
-  readonly kind: 'redis' | 'postgres' | 'files' | 'inspector';
+  readonly kind: 'redis' | 'postgres' | 'sqlite' | 'files' | 'inspector';
   /** False for connections opened read-only (non-loopback hosts until the user allows writes). */
   readonly writable: boolean;
   readonly state: SourceState;

@@ -68,6 +68,9 @@ describe('activation', () => {
       analysis: ([lint, setups]) => typeof lint.lintSource === 'function' && typeof setups.findSessionSetups === 'function',
       cookies: (cookies) => typeof cookies.decodeCookies === 'function',
       redis: (redis) => typeof redis.RedisSessionSource === 'function',
+      postgres: (postgres) => typeof postgres.PgSessionSource === 'function',
+      files: (files) => typeof files.FileSessionSource === 'function',
+      sqlite: (sqlite) => typeof sqlite.SqliteSessionSource === 'function',
       inspector: (inspector) => typeof inspector.InspectorSessionSource === 'function',
     };
     assert.deepEqual(Object.keys(loaders).sort(), Object.keys(expected).sort());

@@ -9,6 +9,7 @@ import type { RedisSessionSource } from '../../../src/core/redis/redisSessionSou
 import type { StoreConnections } from '../../../src/sessions/storeConnections';
 import type { SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import type { WorkspaceSetups } from '../../../src/setups/workspaceSetups';
+import { seedPgSessions, startPostgres, type PostgresServer } from '../../harness/postgres';
 import { startRedis, type RedisServer } from '../../harness/redis';
 import { activateExtension, screenshot, treeText, waitForEvent, waitUntil } from './helpers';
 
@@ -154,3 +155,55 @@ async function waitForList(source: RedisSessionSource): Promise<string[]> {
   }
   return (await source.list({ limit: 100 })).sessions.map((r) => r.id).sort();
 }
+
+describe('the app\'s PostgreSQL session store from its code and .env (host)', function () {
+  this.timeout(60_000);
+  const folder = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'billing');
+  let setups: WorkspaceSetups;
+  let connections: StoreConnections;
+  let pg: PostgresServer;
+  const STORE = `const session = require('express-session');
+const PgStore = require('connect-pg-simple')(session);
+module.exports = session({
+  secret: process.env.BILLING_SIGNING,
+  store: new PgStore({ conString: process.env.DATABASE_URL, tableName: 'web_sessions', schemaName: 'auth' }),
+  resave: false,
+  saveUninitialized: false,
+});
+`;
+
+  before(async () => {
+    const api = await activateExtension();
+    setups = api.testHooks.get('setups') as WorkspaceSetups;
+    connections = api.testHooks.get('sessions.connections') as StoreConnections;
+    pg = await startPostgres();
+    await pg.query('CREATE SCHEMA auth');
+    await seedPgSessions(pg, { count: 2, table: 'web_sessions', schema: 'auth', prefix: 'billing' });
+    // The setups are watched once they have been read: read them first, so the new files are seen.
+    await setups.setups();
+    const changed = waitForEvent(setups.onDidChange, () => true, 20_000, 'the setups to be read again');
+    // The plain .env a newcomer has: the app's DATABASE_URL, password included.
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), '.env'), Buffer.from(`DATABASE_URL=${pg.url}\n`));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'session.js'), Buffer.from(STORE));
+    await changed;
+  });
+  after(async () => {
+    for (const spec of (await connections?.discover() ?? []).filter((s) => s.fromCode?.startsWith('billing/'))) {
+      await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: connections.sourceId(spec) });
+    }
+    await vscode.workspace.fs.delete(folder(), { recursive: true, useTrash: false }).then(undefined, () => {});
+    await pg?.stop();
+  });
+
+  it('offers connect-pg-simple\'s table with the DATABASE_URL of the .env, and connects to it', async () => {
+    const offered = (await connections.discover()).find((s) => s.fromCode === 'billing/session.js:3');
+    assert.ok(offered, 'the connect-pg-simple store of billing/session.js is offered');
+    assert.deepEqual([offered.name, offered.url, offered.table, offered.schema], ['DATABASE_URL (billing/.env)', pg.url, 'web_sessions', 'auth']);
+    const source = await connections.connect(offered, { interactive: false });
+    assert.ok(source, 'a loopback PostgreSQL connects without a question');
+    await waitUntil(() => (source.state.kind === 'connected' ? true : undefined), (listener) => ({ dispose: source.onStateChange(() => listener(undefined)) }), 20_000, 'connected');
+    const ids = (await source.list({ limit: 100 })).sessions.map((r) => r.id).sort();
+    assert.deepEqual(ids, ['billing-00000001-xxxxxxxxxxxxxxxxxxxx', 'billing-00000002-xxxxxxxxxxxxxxxxxxxx']);
+    assert.equal(source.label.includes(pg.password), false, 'no password in the label');
+  });
+});

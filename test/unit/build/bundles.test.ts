@@ -66,7 +66,7 @@ describe('extension bundles (release build)', function () {
       }
     }
     // The heavy libraries are each in a feature bundle.
-    for (const pkg of ['@babel/parser', 'ioredis', 'pg', 'jose', 'ws', 'tough-cookie']) {
+    for (const pkg of ['@babel/parser', 'ioredis', 'pg', 'sql.js', 'jose', 'ws', 'tough-cookie']) {
       const holders = bundles.filter((b) => b.inputs.some((i) => i.startsWith(`node_modules/${pkg}/`))).map((b) => b.file);
       assert.equal(holders.length, 1, `${pkg} is in ${holders.join(', ') || 'no bundle'}`);
       assert.match(holders[0], /^dist\/features\//);
