@@ -19,7 +19,7 @@ const subcommands: Record<string, SubcommandEntry> = {
     run: decode,
   },
   sessions: {
-    summary: 'List the sessions in a Redis store (--redis URL) or a Node process\'s memory store (--inspect HOST:PORT).',
+    summary: 'List the sessions of a store (--store URL: Redis, PostgreSQL, SQLite, session files) or of any store through a running Node app (--inspect HOST:PORT).',
     run: sessions,
   },
   lint: {

@@ -1,5 +1,5 @@
-// `session-lens sessions`: lists the sessions of a store (--store URL: Redis or PostgreSQL; --redis URL) or of
-// a Node process's in-memory store (--inspect HOST:PORT).
+// `session-lens sessions`: lists the sessions of a store (--store URL: Redis, PostgreSQL, SQLite, session files;
+// --redis URL) or of any express-session store through a running Node app (--inspect HOST:PORT).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +29,8 @@ List the sessions of a store.
   --table NAME          for PostgreSQL: the session table (default "session"); for SQLite (default "sessions")
   --schema NAME         for PostgreSQL: the table's schema (default: the search path)
   --ttl SECONDS         for session files: the store's ttl option (default 3600)
-  --inspect HOST:PORT   a Node process started with --inspect (its in-memory session store)
+  --inspect HOST:PORT   a Node app started with --inspect: its express-session store, whatever it is,
+                        through the store's own methods (each record names it in "store")
   --prefix P            key prefix of the sessions (default "sess:")
   --password-env NAME   read the store's password from environment variable NAME
   --tls-ca FILE         for rediss://: trust the CA certificate(s) in this PEM file

@@ -59,9 +59,7 @@ export class InProcessController extends DisposableStore {
       throw err;
     }
     if (source.stores.length === 0 && endpoint.reconnect) {
-      const unsupported = source.discovery?.unsupported.map((u) => u.constructorName) ?? [];
-      if (unsupported.length > 0) log.warn(COMPONENT, `${endpoint.description} keeps its sessions in ${unsupported.join(', ')}: connect to that store instead`);
-      else log.info(COMPONENT, `${endpoint.description}: no memory store yet; looking again while attached`);
+      log.info(COMPONENT, `${endpoint.description}: no session store yet; looking again while attached`);
     }
     source.onStateChange((state) => {
       if (state.kind === 'disconnected') log.warn(COMPONENT, `${source.label}: ${state.reason}${state.retrying ? ' (retrying)' : ''}`);

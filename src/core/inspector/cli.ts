@@ -1,5 +1,6 @@
-// What `session-lens sessions --inspect HOST:PORT` prints: every session of the Node process's in-memory
-// stores, with the same record shape as the Redis listing plus `store`.
+// What `session-lens sessions --inspect HOST:PORT` prints: every session of the Node process's express-session
+// stores (in memory, or any store through its own methods), with the same record shape as the Redis listing plus
+// `store`, the store it comes from (`RedisStore#1`).
 import type { SessionRecord } from '../sessions/types';
 import { addressEndpoint } from './endpoint';
 import { InspectorSessionSource } from './inspectorSource';
@@ -21,11 +22,7 @@ export async function listInspectorSessions(address: string, options: ListInspec
     await source.start();
     const discovery = source.discovery!;
     if (source.stores.length === 0) {
-      const others = discovery.unsupported.map((u) => u.constructorName);
-      if (others.length > 0) {
-        throw new NoStoreError(`the process at ${address} keeps its sessions in ${others.join(', ')}, not in memory: list them from the store itself (e.g. --redis URL)`);
-      }
-      throw new NoStoreError(`no express-session memory store found in the process at ${address} (walked ${discovery.apps} app(s), ${discovery.layers} middleware layer(s))${discovery.heapScan ? '' : '; retry with --heap-scan to search the whole heap (pauses the app)'}`);
+      throw new NoStoreError(`no express-session store found in the process at ${address} (walked ${discovery.apps} app(s), ${discovery.layers} middleware layer(s))${discovery.heapScan ? '' : '; retry with --heap-scan to search the whole heap (pauses the app)'}`);
     }
     return { sessions: await source.listAll(), stores: source.stores.map((s) => s.name) };
   } finally {

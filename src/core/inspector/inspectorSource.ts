@@ -1,4 +1,5 @@
-// The sessions of a running Node process's in-memory stores, as a `SessionSource` for the Sessions view.
+// The sessions of a running Node process's express-session stores (in memory, or any store through its own
+// methods inside the app), as a `SessionSource` for the Sessions view.
 // Connects through an endpoint (an `--inspect` address, or js-debug's CDP proxy), finds the stores, follows
 // their changes live, reconciles expiries with a cheap ids-only poll, and reconnects and rediscovers after
 // the process restarts (nodemon, `node --watch`).

@@ -29,7 +29,7 @@ const STATE = `(() => {
 })()`;
 
 /** Installed on one store (as `this`); returns the store's index in the shared wrapper list. */
-const INSTALL = `function (bindingName, leaseMs) {
+const INSTALL = `function (bindingName, leaseMs, writesElsewhere) {
   const state = ${STATE};
   state.bindings.set(bindingName, Date.now() + leaseMs);
   const store = this;
@@ -42,11 +42,26 @@ const INSTALL = `function (bindingName, leaseMs) {
     if (typeof original !== 'function') continue;
     const hadOwn = Object.prototype.hasOwnProperty.call(store, op);
     const wrapper = function (...args) {
+      const announce = () => {
+        try {
+          const payload = JSON.stringify({ store: index, op, id: typeof args[0] === 'string' ? args[0] : null });
+          for (const name of state.bindings.keys()) { const notify = globalThis[name]; if (typeof notify === 'function') notify(payload); }
+        } catch (e) { /* never break the app */ }
+      };
+      // An in-memory store has written when its method returns (even while the app is paused). A store that
+      // writes elsewhere (Redis, a database, files) has written once its callback runs or its promise settles:
+      // the change is announced then, so a read that follows sees it.
+      if (!writesElsewhere) { const result = original.apply(this, args); announce(); return result; }
+      const last = args.length - 1;
+      let announced = false;
+      const once = () => { if (!announced) { announced = true; announce(); } };
+      if (last >= 0 && typeof args[last] === 'function') {
+        const callback = args[last];
+        args[last] = function (...results) { once(); return callback.apply(this, results); };
+      }
       const result = original.apply(this, args);
-      try {
-        const payload = JSON.stringify({ store: index, op, id: typeof args[0] === 'string' ? args[0] : null });
-        for (const name of state.bindings.keys()) { const notify = globalThis[name]; if (typeof notify === 'function') notify(payload); }
-      } catch (e) { /* never break the app */ }
+      if (result && typeof result.then === 'function') result.then(once, once);
+      else if (last < 0 || typeof args[last] !== 'function') once();
       return result;
     };
     entry.originals[op] = { original, hadOwn, wrapper };
@@ -121,7 +136,7 @@ export async function subscribeToStores(
   const install = async () => {
     for (const store of stores) {
       const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
-        objectId: store.objectId, functionDeclaration: INSTALL, arguments: [{ value: bindingName }, { value: leaseMs }], returnByValue: true, silent: true,
+        objectId: store.objectId, functionDeclaration: INSTALL, arguments: [{ value: bindingName }, { value: leaseMs }, { value: store.kind === 'store' }], returnByValue: true, silent: true,
       });
       if (exceptionDetails) throw new Error(`cannot follow ${store.name}: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
       byIndex.set(result.value as number, store);

@@ -1,8 +1,14 @@
-// Reading and writing one in-process store through `Runtime.callFunctionOn`. Reads go straight to the
-// store's data (MemoryStore's `sessions` map, memorystore's LRU entries), never through `get`/`all`, which
-// delete expired sessions as a side effect. Writes call the store's own `set`/`destroy` and check the
-// result synchronously: nothing here awaits a promise, so it works while the process is paused at a
-// breakpoint (callbacks would not run then).
+// Reading and writing one store of the app through `Runtime.callFunctionOn`.
+// - The in-memory stores: reads go straight to the store's data (MemoryStore's `sessions` map, memorystore's
+//   LRU entries), never through `get`/`all`, which delete expired sessions as a side effect. Writes call the
+//   store's own `set`/`destroy` and check the result synchronously: nothing awaits a promise, so it works while
+//   the process is paused at a breakpoint (callbacks would not run then).
+// - Any other store (connect-redis, connect-pg-simple, connect-mongo, session-file-store, the SQLite stores, a
+//   custom `Store`): its own methods, awaited in the app (not while it is paused). Listing uses `all()`;
+//   connect-pg-simple, which has none, its own `query` on its own table; session-file-store its `list()`. A
+//   listing is kept for a moment in the app so that reading the page's values right after needs no second
+//   round of `get`s. Reading uses `all()` or `get()`; of the stores above only session-file-store's `get`
+//   changes anything (it deletes a file whose session has expired). Nothing calls `touch`.
 import { cookieExpiry, expiresAt, parseSessionValue, sessionUser } from '../sessions/describe';
 import type { SessionRecord } from '../sessions/types';
 import type { CdpClient } from './cdpClient';
@@ -88,6 +94,96 @@ const WRITE = `function (kind, id, json, expect, extendMs) {
   return 'ok';
 }`;
 
+/** How long (ms) a listing of a `store` kept in the app answers the reads of its values. */
+const LISTING_REUSE_MS = 3000;
+
+/**
+ * The store's live sessions as [id, text] (text: the session serialized), by its listing method; kept on the
+ * store (a symbol) for LISTING_REUSE_MS. connect-redis's \`all()\` adds the id to each session: removed again.
+ */
+const STORE_LIST = `async function (listing, nowSeconds) {
+  const key = Symbol.for('session-lens.listing');
+  const kept = this[key];
+  if (kept && Date.now() - kept.at < ${LISTING_REUSE_MS}) return kept;
+  const text = (v) => { if (typeof v === 'string') return v; try { return JSON.stringify(v); } catch (e) { return String(v); } };
+  const call = (method, ...args) => new Promise((resolve, reject) => {
+    const result = this[method](...args, (err, value) => (err ? reject(err) : resolve(value)));
+    if (result && typeof result.then === 'function') result.then(resolve, reject);
+  });
+  let entries;
+  if (listing === 'all') {
+    const all = await call('all');
+    const list = Array.isArray(all) ? all : all && typeof all === 'object' ? Object.entries(all).map(([id, s]) => Object.assign({ __sid: id }, { __value: s })) : [];
+    entries = list.map((item) => {
+      if (item && item.__sid !== undefined) return [String(item.__sid), text(item.__value)];
+      if (item && typeof item.sid === 'string' && typeof item.sess === 'string') return [item.sid, item.sess];
+      const id = item && (item.id !== undefined ? item.id : item._id !== undefined ? item._id : item.sid);
+      let value = item;
+      if (item && item.id !== undefined && typeof item === 'object') { value = Object.assign({}, item); delete value.id; }
+      if (value && typeof value.session === 'string' && value._id !== undefined) value = value.session;
+      return [String(id), text(value)];
+    });
+  } else if (listing === 'pg') {
+    const row = await call('query', 'SELECT coalesce(json_agg(json_build_array(sid, sess::text) ORDER BY sid), ' + "'[]'" + ') AS rows FROM ' + this.quotedTable() + ' WHERE expire >= to_timestamp($1)', [nowSeconds]);
+    entries = row && Array.isArray(row.rows) ? row.rows : [];
+  } else if (listing === 'list') {
+    const files = await call('list');
+    const ids = (files || []).map((f) => String(f).replace(/\\.[^.]*$/, ''));
+    entries = [];
+    for (const id of ids) { const s = await call('get', id); if (s) entries.push([id, text(s)]); }
+  } else {
+    throw new Error('this store has no way to list its sessions (no all()): a session can still be found from its cookie');
+  }
+  const result = { at: Date.now(), ids: entries.map((e) => e[0]), entries };
+  Object.defineProperty(this, key, { value: result, configurable: true, writable: true, enumerable: false });
+  return result;
+}`;
+
+/** Values of the given ids: from the listing kept by STORE_LIST when fresh, else the store's own `get`. */
+const STORE_VALUES = `async function (ids) {
+  const text = (v) => { if (typeof v === 'string') return v; try { return JSON.stringify(v); } catch (e) { return String(v); } };
+  const kept = this[Symbol.for('session-lens.listing')];
+  const fresh = kept && Date.now() - kept.at < ${LISTING_REUSE_MS} ? new Map(kept.entries) : null;
+  const out = [];
+  for (const id of ids) {
+    if (fresh && fresh.has(id)) { out.push([id, fresh.get(id), null]); continue; }
+    const value = await new Promise((resolve, reject) => {
+      // session-file-store answers a missing session with ENOENT: it is simply not there.
+      const r = this.get(id, (err, v) => (err && err.code !== 'ENOENT' ? reject(err) : resolve(err ? null : v)));
+      if (r && typeof r.then === 'function') r.then(resolve, reject);
+    });
+    if (value) out.push([id, text(value), null]);
+  }
+  return out;
+}`;
+
+/**
+ * Writes through the store's own \`set\` when the stored text is still \`expect\` (null: unconditionally);
+ * \`destroy\` when \`json\` is null. Returns 'ok', 'gone' or 'changed'; forgets the kept listing.
+ */
+const STORE_WRITE = `async function (id, json, expect, extendMs) {
+  const text = (v) => { if (typeof v === 'string') return v; try { return JSON.stringify(v); } catch (e) { return String(v); } };
+  const call = (method, ...args) => new Promise((resolve, reject) => {
+    const r = this[method](...args, (err, v) => (err ? reject(err) : resolve(v)));
+    if (r && typeof r.then === 'function') r.then(resolve, reject);
+  });
+  delete this[Symbol.for('session-lens.listing')];
+  const current = await call('get', id).catch((err) => { if (err && err.code === 'ENOENT') return null; throw err; });
+  if (!current) return 'gone';
+  // The same session whatever the spacing of its stored text (a jsonb column normalizes it).
+  const same = (a, b) => { if (a === b) return true; try { return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b)); } catch (e) { return false; } };
+  if (expect !== null && !same(text(current), expect)) return 'changed';
+  if (json === null) { await call('destroy', id); return 'ok'; }
+  const session = JSON.parse(json);
+  if (extendMs !== null && session && typeof session === 'object') {
+    if (!session.cookie || typeof session.cookie !== 'object') session.cookie = {};
+    session.cookie.expires = new Date(Date.now() + extendMs).toISOString();
+    session.cookie.originalMaxAge = extendMs;
+  }
+  await call('set', id, session);
+  return 'ok';
+}`;
+
 export interface StoreEntry {
   id: string;
   /** The stored (serialized) text. */
@@ -96,7 +192,25 @@ export interface StoreEntry {
   expiresMs: number | null;
 }
 
+/** A failure inside the app's store (its message names the store). */
+function storeError(store: DiscoveredStore, what: string, exceptionDetails: { exception?: { description?: string }; text?: string }): Error {
+  const description = (exceptionDetails.exception?.description ?? exceptionDetails.text ?? 'failed').split('\n')[0];
+  return new Error(`${what} ${store.name} failed: ${description}`);
+}
+
+/** For a `store`: its listing, run in the app. Awaited there: not while the app is paused at a breakpoint. */
+async function storeListing(client: CdpClient, store: DiscoveredStore): Promise<{ ids: string[] }> {
+  const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
+    objectId: store.objectId, functionDeclaration: STORE_LIST, arguments: [{ value: store.listing ?? 'none' }, { value: Math.ceil(Date.now() / 1000) }],
+    awaitPromise: true, returnByValue: true, silent: true,
+  }, { timeoutMs: 60_000 });
+  if (exceptionDetails) throw storeError(store, 'listing the sessions of', exceptionDetails);
+  const value = result.value as { ids: string[] };
+  return { ids: value.ids };
+}
+
 export async function readIds(client: CdpClient, store: DiscoveredStore): Promise<string[]> {
+  if (store.kind === 'store') return (await storeListing(client, store)).ids;
   const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
     objectId: store.objectId, functionDeclaration: READ_IDS, arguments: [{ value: store.kind }], returnByValue: true, silent: true,
   });
@@ -106,6 +220,14 @@ export async function readIds(client: CdpClient, store: DiscoveredStore): Promis
 
 /** Values of `ids` (all when omitted). Ids that are gone meanwhile are left out. */
 export async function readEntries(client: CdpClient, store: DiscoveredStore, ids?: string[]): Promise<StoreEntry[]> {
+  if (store.kind === 'store') {
+    const wanted = ids ?? (await storeListing(client, store)).ids;
+    const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
+      objectId: store.objectId, functionDeclaration: STORE_VALUES, arguments: [{ value: wanted }], awaitPromise: true, returnByValue: true, silent: true,
+    }, { timeoutMs: 60_000 });
+    if (exceptionDetails) throw storeError(store, 'reading', exceptionDetails);
+    return (result.value as [string, string, null][]).map(([id, text]) => ({ id, text, expiresMs: null }));
+  }
   const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
     objectId: store.objectId, functionDeclaration: READ_VALUES, arguments: [{ value: store.kind }, { value: ids ?? null }], returnByValue: true, silent: true,
   }, { timeoutMs: 60_000 });
@@ -113,7 +235,18 @@ export async function readEntries(client: CdpClient, store: DiscoveredStore, ids
   return (result.value as [string, string, number | null][]).map(([id, text, expiresMs]) => ({ id, text, expiresMs }));
 }
 
+/** For a `store`: a write (or with `data` undefined, a destroy) through its own methods, awaited in the app. */
+async function storeWrite(client: CdpClient, store: DiscoveredStore, id: string, json: string | null, expectText: string | null, extendMs: number | null): Promise<WriteOutcome> {
+  const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
+    objectId: store.objectId, functionDeclaration: STORE_WRITE,
+    arguments: [{ value: id }, { value: json }, { value: expectText }, { value: extendMs }], awaitPromise: true, returnByValue: true, silent: true,
+  }, { timeoutMs: 30_000 });
+  if (exceptionDetails) throw storeError(store, 'writing to', exceptionDetails);
+  return result.value as WriteOutcome;
+}
+
 export async function destroyEntry(client: CdpClient, store: DiscoveredStore, id: string): Promise<boolean> {
+  if (store.kind === 'store') return (await storeWrite(client, store, id, null, null, null)) === 'ok';
   const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
     objectId: store.objectId, functionDeclaration: DESTROY, arguments: [{ value: store.kind }, { value: id }], returnByValue: true, silent: true,
   });
@@ -125,6 +258,7 @@ export type WriteOutcome = 'ok' | 'gone' | 'changed';
 
 /** Writes `data` through the store's `set` when the stored text is still `expectText` (null: unconditionally). */
 export async function writeEntry(client: CdpClient, store: DiscoveredStore, id: string, data: unknown, expectText: string | null, extendMs: number | null = null): Promise<WriteOutcome> {
+  if (store.kind === 'store') return storeWrite(client, store, id, JSON.stringify(data), expectText, extendMs);
   const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
     objectId: store.objectId,
     functionDeclaration: WRITE,
@@ -142,8 +276,9 @@ export function toRecord(store: DiscoveredStore, entry: StoreEntry, now = Date.n
   let ttl: number | null;
   if (entry.expiresMs !== null) {
     ttl = Math.max(0, Math.round((entry.expiresMs - now) / 1000));
-  } else if (store.kind === 'memory') {
-    // express-session's MemoryStore drops a session when its cookie expires, and keeps it forever without one.
+  } else if (store.kind === 'memory' || store.kind === 'store') {
+    // express-session's MemoryStore drops a session when its cookie expires, and keeps it forever without one;
+    // other stores (through the app) expire with the cookie too, as far as Session Lens can tell.
     const cookie = cookieExpiry(parsed.data);
     ttl = cookie === null ? -1 : Math.max(0, Math.round((cookie - now) / 1000));
   } else {

@@ -7,25 +7,30 @@ import { CdpConnectionError, type CdpClient } from './cdpClient';
 /** Remote objects created during discovery live in this group; released when the source closes. */
 export const OBJECT_GROUP = 'session-lens';
 
-export type StoreKind = 'memory' | 'memorystore';
+/**
+ * `memory` and `memorystore` are read directly from their data; `store` is any other express-session store,
+ * used through its own methods inside the app (see storeAccess.ts).
+ */
+export type StoreKind = 'memory' | 'memorystore' | 'store';
+
+/**
+ * How a `store` lists its sessions: `all()`; connect-pg-simple's own `query` on its own table; `list()` of
+ * session-file-store (its file names); or not at all (then a session is reached by its id, from a cookie).
+ */
+export type StoreListing = 'all' | 'pg' | 'list' | 'none';
 
 export interface DiscoveredStore {
   /** Remote object id of the store instance (valid while the connection and the object group live). */
   objectId: string;
   kind: StoreKind;
-  /** `MemoryStore#1`: stable within one discovery, used as the record's `store`. */
+  /** `MemoryStore#1`, `RedisStore#1`: stable within one discovery, used as the record's `store`. */
   name: string;
-}
-
-export interface UnsupportedStore {
-  /** The store's constructor name, e.g. `RedisStore`. */
-  constructorName: string;
+  /** For `store`: how it lists. */
+  listing?: StoreListing;
 }
 
 export interface DiscoveryResult {
   stores: DiscoveredStore[];
-  /** Stores found that Session Lens cannot read in-process (e.g. connect-redis: use the Redis view). */
-  unsupported: UnsupportedStore[];
   /** How many request listeners (apps) and layers were walked. */
   apps: number;
   layers: number;
@@ -79,7 +84,7 @@ const LAYER_HANDLES = `function (root) {
   return [...middleware, null, ...routes];
 }`;
 
-/** Classifies candidate values: a readable store kind, `other:<Name>` for another store, `app`, or null. */
+/** Classifies candidate values: a memory store kind, `store:<listing>:<Name>` for another store, `app`, or null. */
 const CLASSIFY = `function (...candidates) {
   return candidates.map((c) => {
     try {
@@ -88,8 +93,14 @@ const CLASSIFY = `function (...candidates) {
         const own = (k) => Object.prototype.hasOwnProperty.call(c, k);
         if (own('sessions') && c.sessions && typeof c.sessions === 'object' && !Array.isArray(c.sessions)) return 'memory';
         if (own('store') && c.store && typeof c.store.dump === 'function' && typeof c.store.keys === 'function') return 'memorystore';
+        // Any other store extends express-session's Store, whose prototype brings createSession and regenerate
+        // (a response object also has get/set/destroy).
+        if (typeof c.createSession !== 'function' || typeof c.regenerate !== 'function') return null;
         const ctor = c.constructor && typeof c.constructor.name === 'string' && c.constructor.name ? c.constructor.name : 'Store';
-        return 'other:' + ctor;
+        const listing = typeof c.all === 'function' ? 'all'
+          : typeof c.query === 'function' && typeof c.quotedTable === 'function' ? 'pg'
+          : typeof c.list === 'function' ? 'list' : 'none';
+        return 'store:' + listing + ':' + ctor;
       }
       if (typeof c === 'function' && (Object.prototype.hasOwnProperty.call(c, '_router') || Object.getOwnPropertyDescriptor(c, 'router') || Array.isArray(c.stack))) return 'app';
     } catch (e) { /* proxies and throwing getters are not stores */ }
@@ -114,7 +125,6 @@ export async function discoverStores(client: CdpClient, options: DiscoverOptions
   const rootIds = roots ? await arrayElements(client, roots) : [];
   const visited = await evaluateObject(client, 'new WeakSet()');
   const found: { objectId: string; label: string }[] = [];
-  const unsupported = new Set<string>();
   let layers = 0;
 
   const pendingApps = [...rootIds];
@@ -126,7 +136,7 @@ export async function discoverStores(client: CdpClient, options: DiscoverOptions
       const kinds = await classify(client, handle, candidates);
       kinds.forEach((kind, i) => {
         if (kind === 'memory' || kind === 'memorystore') found.push({ objectId: candidates[i], label: kind });
-        else if (kind?.startsWith('other:')) unsupported.add(kind.slice('other:'.length));
+        else if (kind?.startsWith('store:')) found.push({ objectId: candidates[i], label: kind });
         else if (kind === 'app') pendingApps.push(candidates[i]);
       });
     }
@@ -155,10 +165,10 @@ export async function discoverStores(client: CdpClient, options: DiscoverOptions
   let heapScan = false;
   if (found.length === 0 && options.heapScan) {
     heapScan = true;
-    found.push(...await heapScanStores(client, unsupported));
+    found.push(...await heapScanStores(client));
   }
   const stores = await dedupe(client, found);
-  return { stores, unsupported: [...unsupported].map((constructorName) => ({ constructorName })), apps: rootIds.length, layers, heapScan };
+  return { stores, apps: rootIds.length, layers, heapScan };
 }
 
 async function assertNode(client: CdpClient): Promise<void> {
@@ -242,14 +252,20 @@ async function dedupe(client: CdpClient, found: { objectId: string; label: strin
   });
   const first = result.value as number[];
   const unique = found.filter((_, i) => first[i] === i);
-  return unique.map((f, i) => ({ objectId: f.objectId, kind: f.label as StoreKind, name: `${f.label === 'memory' ? 'MemoryStore' : 'memorystore'}#${i + 1}` }));
+  const counts = new Map<string, number>();
+  return unique.map((f) => {
+    const [kind, listing, ctor] = f.label.startsWith('store:') ? f.label.split(':') : [f.label, undefined, f.label === 'memory' ? 'MemoryStore' : 'memorystore'];
+    const n = (counts.get(ctor) ?? 0) + 1;
+    counts.set(ctor, n);
+    return { objectId: f.objectId, kind: kind as StoreKind, name: `${ctor}#${n}`, ...(listing ? { listing: listing as StoreListing } : {}) };
+  });
 }
 
 /**
  * The slow fallback: every instance of express-session's `Store` (or, in bundles where it cannot be
  * required, of `EventEmitter`) from a heap scan. Pauses the app while V8 walks the heap.
  */
-async function heapScanStores(client: CdpClient, unsupported: Set<string>): Promise<{ objectId: string; label: string }[]> {
+async function heapScanStores(client: CdpClient): Promise<{ objectId: string; label: string }[]> {
   const prototypeExpression = `(() => {
     const req = (typeof process === 'object' && process.mainModule && process.mainModule.require) || (typeof require === 'function' ? require : null);
     try { if (req) return req('express-session').Store.prototype; } catch (e) { /* bundled or ESM */ }
@@ -270,8 +286,7 @@ async function heapScanStores(client: CdpClient, unsupported: Set<string>): Prom
     });
     kinds.forEach((kind, j) => {
       if ((protoFlags.value as boolean[])[j]) return;
-      if (kind === 'memory' || kind === 'memorystore') found.push({ objectId: chunk[j], label: kind });
-      else if (kind?.startsWith('other:')) unsupported.add(kind.slice('other:'.length));
+      if (kind === 'memory' || kind === 'memorystore' || kind?.startsWith('store:')) found.push({ objectId: chunk[j], label: kind });
     });
   }
   return found;

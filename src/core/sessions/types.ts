@@ -1,4 +1,4 @@
-// The shape shared by every session store (Redis, a Node process's memory store) and by the CLI's JSON.
+// The shape shared by every session store (Redis, PostgreSQL, SQLite, files, a Node app's store) and by the CLI's JSON.
 
 /** One session as listed. `data` is the parsed session, or null with `raw` when the value is not JSON. */
 export interface SessionRecord {
