@@ -1,12 +1,14 @@
-// In-process store reading at 10,000 sessions (2,000 with --quick): discovery, ids-only refresh, full
-// listing, and the longest event-loop stall the listing causes inside the app, measured in the app with
+// Reading the app's store through the inspector at 10,000 sessions (2,000 with --quick): the in-memory stores
+// and connect-pg-simple (through its own methods inside the app): discovery, ids-only refresh, full listing,
+// and the longest event-loop stall the listing causes inside the app, measured in the app with
 // perf_hooks.monitorEventLoopDelay. Baselines: a bare CDP round trip, and the stall of an idle window.
 import { CdpClient } from '../src/core/inspector/cdpClient';
 import { addressEndpoint } from '../src/core/inspector/endpoint';
 import { InspectorSessionSource } from '../src/core/inspector/inspectorSource';
 import { discoverStores } from '../src/core/inspector/storeDiscovery';
 import { addBulkSessions, rawClient } from '../test/integration/inspector/helpers';
-import { startDevServer } from '../test/harness/devServer';
+import { startDevServer, type DevServer } from '../test/harness/devServer';
+import { seedPgSessions, startPostgres, type PostgresServer } from '../test/harness/postgres';
 import type { BenchOptions, BenchRow } from './types';
 
 const AREA = 'inprocess';
@@ -50,13 +52,33 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   const count = options.quick ? 2000 : 10_000;
   const runs = options.quick ? 3 : 7;
   const rows: BenchRow[] = [];
-  for (const store of ['memory', 'memorystore'] as const) {
-    const app = await startDevServer({ inspect: true, store });
+  let pg: PostgresServer | undefined;
+  const variants: { store: string; start(): Promise<DevServer> }[] = [
+    ...(['memory', 'memorystore'] as const).map((store) => ({
+      store,
+      async start() {
+        const app = await startDevServer({ inspect: true, store });
+        await app.browser().get('/login?user=alice');
+        await addBulkSessions(app.inspectorAddress!, count - 1, 200);
+        return app;
+      },
+    })),
+    {
+      store: 'connect-pg-simple through the app',
+      async start() {
+        pg = await startPostgres();
+        await seedPgSessions(pg, { count: count - 1 });
+        const app = await startDevServer({ inspect: true, store: 'pg', databaseUrl: pg.url });
+        await app.browser().get('/login?user=alice');
+        return app;
+      },
+    },
+  ];
+  for (const { store, start } of variants) {
+    const app = await start();
     const monitorClient = await rawClient(app.inspectorAddress!);
     const source = new InspectorSessionSource(addressEndpoint(app.inspectorAddress!), { pollMs: 0 });
     try {
-      await app.browser().get('/login?user=alice');
-      await addBulkSessions(app.inspectorAddress!, count - 1, 200);
       const monitor = await loopMonitor(monitorClient);
       const name = (what: string) => `${store}: ${what} (${count} sessions)`;
 
@@ -98,6 +120,8 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
       await source.close();
       await monitorClient.close();
       await app.stop();
+      await pg?.stop();
+      pg = undefined;
     }
   }
   return rows;

@@ -124,8 +124,11 @@ const STORE_LIST = `async function (listing, nowSeconds) {
       return [String(id), text(value)];
     });
   } else if (listing === 'pg') {
-    const row = await call('query', 'SELECT coalesce(json_agg(json_build_array(sid, sess::text) ORDER BY sid), ' + "'[]'" + ') AS rows FROM ' + this.quotedTable() + ' WHERE expire >= to_timestamp($1)', [nowSeconds]);
-    entries = row && Array.isArray(row.rows) ? row.rows : [];
+    // Ids only (one row: its first row is all the store's query hands back); values are read per page.
+    const row = await call('query', 'SELECT coalesce(json_agg(sid ORDER BY sid), ' + "'[]'" + ') AS ids FROM ' + this.quotedTable() + ' WHERE expire >= to_timestamp($1)', [nowSeconds]);
+    const ids = row && Array.isArray(row.ids) ? row.ids.map(String) : [];
+    const result = { at: Date.now(), ids, entries: null };
+    return result;
   } else if (listing === 'list') {
     const files = await call('list');
     const ids = (files || []).map((f) => String(f).replace(/\\.[^.]*$/, ''));
@@ -139,11 +142,19 @@ const STORE_LIST = `async function (listing, nowSeconds) {
   return result;
 }`;
 
-/** Values of the given ids: from the listing kept by STORE_LIST when fresh, else the store's own `get`. */
-const STORE_VALUES = `async function (ids) {
+/**
+ * Values of the given ids: from the listing kept by STORE_LIST when fresh, connect-pg-simple's in one query of
+ * its own table, else the store's own \`get\` for each.
+ */
+const STORE_VALUES = `async function (ids, listing, nowSeconds) {
   const text = (v) => { if (typeof v === 'string') return v; try { return JSON.stringify(v); } catch (e) { return String(v); } };
+  if (listing === 'pg') {
+    const row = await new Promise((resolve, reject) => this.query('SELECT coalesce(json_agg(json_build_array(sid, sess::text)), ' + "'[]'" + ') AS rows FROM ' + this.quotedTable() + ' WHERE sid = ANY($1) AND expire >= to_timestamp($2)', [ids, nowSeconds], (err, r) => (err ? reject(err) : resolve(r))));
+    const found = new Map((row && Array.isArray(row.rows) ? row.rows : []).map((r) => [r[0], r[1]]));
+    return ids.filter((id) => found.has(id)).map((id) => [id, found.get(id), null]);
+  }
   const kept = this[Symbol.for('session-lens.listing')];
-  const fresh = kept && Date.now() - kept.at < ${LISTING_REUSE_MS} ? new Map(kept.entries) : null;
+  const fresh = kept && kept.entries && Date.now() - kept.at < ${LISTING_REUSE_MS} ? new Map(kept.entries) : null;
   const out = [];
   for (const id of ids) {
     if (fresh && fresh.has(id)) { out.push([id, fresh.get(id), null]); continue; }
@@ -223,7 +234,8 @@ export async function readEntries(client: CdpClient, store: DiscoveredStore, ids
   if (store.kind === 'store') {
     const wanted = ids ?? (await storeListing(client, store)).ids;
     const { result, exceptionDetails } = await client.send('Runtime.callFunctionOn', {
-      objectId: store.objectId, functionDeclaration: STORE_VALUES, arguments: [{ value: wanted }], awaitPromise: true, returnByValue: true, silent: true,
+      objectId: store.objectId, functionDeclaration: STORE_VALUES, arguments: [{ value: wanted }, { value: store.listing ?? 'none' }, { value: Math.ceil(Date.now() / 1000) }],
+      awaitPromise: true, returnByValue: true, silent: true,
     }, { timeoutMs: 60_000 });
     if (exceptionDetails) throw storeError(store, 'reading', exceptionDetails);
     return (result.value as [string, string, null][]).map(([id, text]) => ({ id, text, expiresMs: null }));
