@@ -91,16 +91,10 @@ module.exports = session({
     redis = await startRedis();
     await redis.cli('SET', 'cart:sess:cart-sid-1', JSON.stringify({ cookie: { originalMaxAge: null }, user: { email: 'carl@example.test' } }));
     await redis.cli('SET', 'other:cart-sid-2', JSON.stringify({ cookie: {}, user: { email: 'nobody@example.test' } }));
-    const changed = waitForEvent(setups.onDidChange, () => true, 20_000, 'the setups to be read again');
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), '.env.local'), Buffer.from(`CART_CACHE_URL=${redis.url}\n`));
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'session.js'), Buffer.from(STORE));
-    await changed;
+    await writeAppFolder(setups, folder(), { '.env.local': `CART_CACHE_URL=${redis.url}\n`, 'session.js': STORE });
   });
   after(async () => {
-    for (const spec of (await connections?.discover() ?? []).filter((s) => s.fromCode?.startsWith('cart/'))) {
-      await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: connections.sourceId(spec) });
-    }
-    await vscode.workspace.fs.delete(folder(), { recursive: true, useTrash: false }).then(undefined, () => {});
+    await removeAppFolder(connections, folder(), 'cart/');
     await redis?.stop();
   });
 
@@ -179,19 +173,11 @@ module.exports = session({
     pg = await startPostgres();
     await pg.query('CREATE SCHEMA auth');
     await seedPgSessions(pg, { count: 2, table: 'web_sessions', schema: 'auth', prefix: 'billing' });
-    // The setups are watched once they have been read: read them first, so the new files are seen.
-    await setups.setups();
-    const changed = waitForEvent(setups.onDidChange, () => true, 20_000, 'the setups to be read again');
     // The plain .env a newcomer has: the app's DATABASE_URL, password included.
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), '.env'), Buffer.from(`DATABASE_URL=${pg.url}\n`));
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'session.js'), Buffer.from(STORE));
-    await changed;
+    await writeAppFolder(setups, folder(), { '.env': `DATABASE_URL=${pg.url}\n`, 'session.js': STORE });
   });
   after(async () => {
-    for (const spec of (await connections?.discover() ?? []).filter((s) => s.fromCode?.startsWith('billing/'))) {
-      await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: connections.sourceId(spec) });
-    }
-    await vscode.workspace.fs.delete(folder(), { recursive: true, useTrash: false }).then(undefined, () => {});
+    await removeAppFolder(connections, folder(), 'billing/');
     await pg?.stop();
   });
 
@@ -207,3 +193,20 @@ module.exports = session({
     assert.equal(source.label.includes(pg.password), false, 'no password in the label');
   });
 });
+
+/** Writes an app folder's files (its .env and session code) and resolves once the setups were read again. */
+async function writeAppFolder(setups: WorkspaceSetups, folder: vscode.Uri, files: Record<string, string>): Promise<void> {
+  // The setups are watched once they have been read: read them first, so the new files are seen.
+  await setups.setups();
+  const changed = waitForEvent(setups.onDidChange, () => true, 20_000, 'the setups to be read again');
+  for (const [name, text] of Object.entries(files)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), Buffer.from(text));
+  await changed;
+}
+
+/** Disconnects what the folder's code offered, and deletes the folder. */
+async function removeAppFolder(connections: StoreConnections | undefined, folder: vscode.Uri, prefix: string): Promise<void> {
+  for (const spec of (await connections?.discover() ?? []).filter((s) => s.fromCode?.startsWith(prefix))) {
+    await vscode.commands.executeCommand('sessionLens.disconnectSource', { type: 'source', sourceId: connections!.sourceId(spec) });
+  }
+  await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => {});
+}

@@ -6,23 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../harness/cli';
 import { DevServer, startDevServer } from '../../harness/devServer';
+import { expectLiveLoginWriteLogout } from '../../harness/sourceEvents';
 import { FileSessionSource, SessionPathError } from '../../../src/core/files/fileSessionSource';
 import { ReadOnlySourceError } from '../../../src/core/sessions/sourceBase';
 import { listAllSessions } from '../../../src/core/sessions/listAll';
-import { SessionChange, SessionChangedError } from '../../../src/core/sessions/types';
-
-function changeSeen(source: FileSessionSource, seen: SessionChange[], predicate: (c: SessionChange) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  if (seen.some(predicate)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
-    const stop = source.onChange(() => {
-      if (!seen.some(predicate)) return;
-      clearTimeout(timer);
-      stop();
-      resolve();
-    });
-  });
-}
+import { SessionChangedError } from '../../../src/core/sessions/types';
 
 describe('session-file-store source (fixture app)', function () {
   this.timeout(60_000);
@@ -115,21 +103,7 @@ describe('session-file-store source (fixture app)', function () {
   });
 
   it('reports logins, writes and logouts live from the directory watcher', async () => {
-    const seen: SessionChange[] = [];
-    const stop = source.onChange((changes) => seen.push(...changes));
-    try {
-      const dave = app.browser();
-      await dave.get('/login?user=dave');
-      const id = (await dave.sessionId())!;
-      await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === id, 'the login');
-      seen.length = 0;
-      await dave.get('/profile');
-      await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === id, 'the write');
-      await dave.get('/logout');
-      await changeSeen(source, seen, (c) => c.kind === 'destroy' && c.id === id, 'the logout');
-    } finally {
-      stop();
-    }
+    await expectLiveLoginWriteLogout(source, app, 'dave');
   });
 
   it('the CLI lists the directory as JSON (key = the file) and exits 2 for a directory that is not there', async () => {

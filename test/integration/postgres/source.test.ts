@@ -2,27 +2,14 @@
 // through the real connect-pg-simple (express-session) over its HTTP routes.
 import assert from 'node:assert/strict';
 import { DevServer, startDevServer } from '../../harness/devServer';
+import { expectLiveLoginWriteLogout } from '../../harness/sourceEvents';
 import { PostgresServer, seedPgSessions, startPostgres } from '../../harness/postgres';
 import { PgSessionSource, SessionTableError } from '../../../src/core/postgres/pgSessionSource';
 import { parsePostgresUrl } from '../../../src/core/postgres/target';
 import { ReadOnlySourceError } from '../../../src/core/sessions/sourceBase';
 import { listAllSessions } from '../../../src/core/sessions/listAll';
-import { SessionChange, SessionChangedError } from '../../../src/core/sessions/types';
+import { SessionChangedError } from '../../../src/core/sessions/types';
 import { stateReached } from '../redis/helpers';
-
-/** Resolves once the changes `seen` so far (collected by an earlier listener) hold one that `predicate` accepts. */
-function changeSeen(source: PgSessionSource, seen: SessionChange[], predicate: (c: SessionChange) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  if (seen.some(predicate)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
-    const stop = source.onChange(() => {
-      if (!seen.some(predicate)) return;
-      clearTimeout(timer);
-      stop();
-      resolve();
-    });
-  });
-}
 
 describe('postgres session source (connect-pg-simple, fixture app)', function () {
   this.timeout(60_000);
@@ -125,25 +112,7 @@ describe('postgres session source (connect-pg-simple, fixture app)', function ()
   });
 
   it('reports logins, edits and logouts as live changes from the polled signature', async () => {
-    const dave = app.browser();
-    const seen: SessionChange[] = [];
-    const stop = source.onChange((changes) => seen.push(...changes));
-    try {
-      await dave.get('/login?user=dave');
-      const id = (await dave.sessionId())!;
-      await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === id, 'the login');
-      await dave.get('/logout');
-      await changeSeen(source, seen, (c) => c.kind === 'destroy' && c.id === id, 'the logout');
-      const carol = app.browser();
-      await carol.get('/login?user=carol');
-      const carolId = (await carol.sessionId())!;
-      await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === carolId, 'the second login');
-      seen.length = 0;
-      await carol.get('/profile'); // the app writes the session (views + 1)
-      await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === carolId, 'the write');
-    } finally {
-      stop();
-    }
+    await expectLiveLoginWriteLogout(source, app, 'dave');
   });
 
   it('refuses writes on a read-only connection, and writes nothing', async () => {

@@ -10,23 +10,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli } from '../../harness/cli';
 import { DevServer, startDevServer } from '../../harness/devServer';
+import { expectLiveLoginWriteLogout } from '../../harness/sourceEvents';
 import { SqliteSessionSource, SqliteTableError } from '../../../src/core/sqlite/sqliteSessionSource';
 import { ReadOnlySourceError } from '../../../src/core/sessions/sourceBase';
 import { listAllSessions } from '../../../src/core/sessions/listAll';
-import type { SessionChange } from '../../../src/core/sessions/types';
-
-function changeSeen(source: SqliteSessionSource, seen: SessionChange[], predicate: (c: SessionChange) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  if (seen.some(predicate)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
-    const stop = source.onChange(() => {
-      if (!seen.some(predicate)) return;
-      clearTimeout(timer);
-      stop();
-      resolve();
-    });
-  });
-}
 
 /** The bytes of the database and its log, to show nothing was written. */
 function fingerprint(file: string): string {
@@ -72,22 +59,8 @@ describe('sqlite session source', function () {
     });
 
     it('reports logins, writes and logouts live from the file watcher', async () => {
-      const seen: SessionChange[] = [];
-      const stop = source.onChange((changes) => seen.push(...changes));
-      try {
-        const bob = app.browser();
-        await bob.get('/login?user=bob');
-        const id = (await bob.sessionId())!;
-        await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === id, 'the login');
-        seen.length = 0;
-        await bob.get('/profile');
-        await changeSeen(source, seen, (c) => c.kind === 'set' && c.id === id, 'the write');
-        await bob.get('/logout');
-        await changeSeen(source, seen, (c) => c.kind === 'destroy' && c.id === id, 'the logout');
-        assert.equal(await source.get(id), undefined);
-      } finally {
-        stop();
-      }
+      const id = await expectLiveLoginWriteLogout(source, app, 'bob');
+      assert.equal(await source.get(id), undefined);
     });
 
     it('refuses every write with the reason, leaving the database and its log byte for byte', async () => {
