@@ -79,7 +79,8 @@ export function activateSessionsView(services: Services): void {
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('sessionLens.sessions')) provider.update(treeSettings());
     if (e.affectsConfiguration('sessionLens.redis') || e.affectsConfiguration('sessionLens.connections') || e.affectsConfiguration('sessionLens.userPaths')) {
-      // Re-open configured connections with the new settings.
+      // Close what the settings no longer name; re-open configured connections with the new settings.
+      connections.closeUnconfigured();
       for (const spec of connections.configured()) {
         if (sessionSources.get(connections.sourceId(spec)) || connections.settings().autoConnect) void connections.connect(spec, { interactive: false });
       }

@@ -84,6 +84,8 @@ export class StoreConnections extends DisposableStore {
   private activeId: string | undefined;
   private readonly stateSubscriptions = new Map<string, () => void>();
   private readonly askedNotifications = new Set<string>();
+  /** Open connections that a setting names (`redis.url`, `connections`): closed when the setting no longer does. */
+  private readonly fromSettings = new Set<string>();
   private readonly planned = this.register(new vscode.EventEmitter<ConnectionPlanEvent>());
   readonly onDidPlan = this.planned.event;
   prompts: ConnectionPrompts = {
@@ -401,6 +403,7 @@ export class StoreConnections extends DisposableStore {
     this.services.log.info(COMPONENT, `connecting to ${source.label}${plan.writable ? '' : ' (read-only)'}`);
     this.stateSubscriptions.get(id)?.();
     this.stateSubscriptions.set(id, source.onStateChange((state) => this.onState(source, spec, state, options.interactive)));
+    if (spec.origin === 'settings' || spec.origin === 'connections') this.fromSettings.add(id); else this.fromSettings.delete(id);
     this.services.sessionSources.add(source);
     this.activeId = id;
     source.start();
@@ -481,7 +484,14 @@ export class StoreConnections extends DisposableStore {
     return this.configured().find((s) => this.sourceId(s) === sourceId);
   }
 
+  /** After a settings change: closes the connections the settings named and no longer name. */
+  closeUnconfigured(): void {
+    const configured = new Set(this.configured().map((spec) => this.sourceId(spec)));
+    for (const id of [...this.fromSettings]) if (!configured.has(id)) this.disconnect(id);
+  }
+
   disconnect(sourceId: string): void {
+    this.fromSettings.delete(sourceId);
     this.stateSubscriptions.get(sourceId)?.();
     this.stateSubscriptions.delete(sourceId);
     this.services.sessionSources.remove(sourceId);

@@ -12,7 +12,7 @@ import { startPostgres, type PostgresServer } from '../../harness/postgres';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import { sessionUri } from '../../../src/sessions/sessionFileSystem';
 import type { SessionsNode, SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
-import { activateExtension, waitUntil } from './helpers';
+import { activateExtension, screenshot, waitUntil } from './helpers';
 
 const APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 
@@ -78,6 +78,7 @@ describe('sessions view (PostgreSQL and session files)', function () {
     await bob.get('/login?user=bob');
     const bobId = (await bob.sessionId())!;
     await waitForSessions(sourceId, (ids) => ids.includes(bobId), 'bob\'s login appears live');
+    await screenshot('sessions-postgres');
 
     // Open the session as JSON, edit, save: written back with compare-and-set.
     await vscode.commands.executeCommand('sessionLens.openSession', { sid: aliceId, sourceId });
@@ -107,6 +108,8 @@ describe('sessions view (PostgreSQL and session files)', function () {
     const carolId = (await carol.sessionId())!;
     await config().update('connections', [{ name: 'app files', url: `file:${dir}` }], vscode.ConfigurationTarget.Global);
     const sourceId = 'files:app files';
+    // The PostgreSQL connection the setting named before is closed now that it names only this one.
+    await waitUntil(() => (model.snapshots().some((x) => x.source.id === 'postgres:app db') ? undefined : true), provider.onDidChangeTreeData, 20_000, 'the connection removed from the settings closed');
     const listed = await waitForSessions(sourceId, (ids) => ids.includes(carolId), 'carol\'s session file listed');
     assert.equal(listed.find((s) => s.id === carolId)?.user, 'carol@example.test');
 
@@ -132,6 +135,7 @@ describe('sessions view (PostgreSQL and session files)', function () {
     const item = provider.getTreeItem(root);
     assert.match(String(item.description), /read-only/);
     assert.match(String(item.tooltip), /a write without SQLite's file locks could corrupt the database/);
+    await screenshot('sessions-sqlite-read-only');
     const frank = sqliteApp.browser();
     await frank.get('/login?user=frank');
     const frankId = (await frank.sessionId())!;
