@@ -9,7 +9,7 @@
 // Clock: the server keeps the real clock under faketime (see realClockEnv), as in production; rows are written with
 // times from the test process's clock (see seedPgSessions), which is the one connect-pg-simple compares with.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -58,7 +58,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
 
 class PortTakenError extends Error {}
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface PostgresOptions {
+  /** Serve TLS with this certificate and key (connections may still be plain unless the client asks). */
+  tls?: { cert: string; key: string };
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const bin = requirePostgres();
   const owner = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'session-lens-pg-'));
@@ -72,6 +77,17 @@ export async function startPostgres(): Promise<PostgresServer> {
   writeFileSync(pwFile, password, { mode: 0o600 });
   if (owner) chownSync(pwFile, owner.uid, owner.gid);
   const env = { ...realClockEnv(), LC_ALL: 'C' };
+  const extra: string[] = [];
+  if (options.tls) {
+    // The server reads its key only when it belongs to it and no one else may read it.
+    for (const [name, from] of [['server.crt', options.tls.cert], ['server.key', options.tls.key]] as const) {
+      const to = join(dir, name);
+      copyFileSync(from, to);
+      chmodSync(to, 0o600);
+      if (owner) chownSync(to, owner.uid, owner.gid);
+    }
+    extra.push('-c', 'ssl=on', '-c', `ssl_cert_file=${join(dir, 'server.crt')}`, '-c', `ssl_key_file=${join(dir, 'server.key')}`);
+  }
   const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', user, `--pwfile=${pwFile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-sync'],
     { encoding: 'utf8', env, ...(owner ?? {}), timeout: 120_000 });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
@@ -82,7 +98,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     for (let attempt = 0; ; attempt++) {
       const tryPort = wanted ?? await closedPort();
       try {
-        child = await runServer(bin, data, dir, tryPort, env, owner);
+        child = await runServer(bin, data, dir, tryPort, env, owner, extra);
         port = tryPort;
         return;
       } catch (err) {
@@ -134,10 +150,10 @@ export async function startPostgres(): Promise<PostgresServer> {
 }
 
 /** Starts `postgres` on `port` and resolves once its log says it accepts connections there. */
-function runServer(bin: string, data: string, socketDir: string, port: number, env: NodeJS.ProcessEnv, owner: { uid: number; gid: number } | undefined): Promise<ChildProcess> {
+function runServer(bin: string, data: string, socketDir: string, port: number, env: NodeJS.ProcessEnv, owner: { uid: number; gid: number } | undefined, extra: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(bin, 'postgres'), ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', socketDir,
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=50'],
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=50', ...extra],
     { env, stdio: ['ignore', 'pipe', 'pipe'], ...(owner ?? {}) });
     live.add(child);
     let log = '';

@@ -113,6 +113,9 @@ export class PgSessionSource extends StoreSessionSource<Pool> {
     if (code === '28P01' || code === '28000') return new Error(`PostgreSQL refused the credentials for ${where}: ${text}`);
     if (code === '3D000') return new Error(`${where}: ${text}`);
     if (code === 'ECONNREFUSED') return new Error(`nothing accepts connections at ${where}: is PostgreSQL running?`);
+    if (/CERT|SIGNATURE|SELF_SIGNED|ALTNAME/.test(code) || /certificate/i.test(text)) {
+      return new Error(`the TLS certificate of ${where} cannot be verified (${text}): name its CA with sslrootcert=FILE in the URL`);
+    }
     if (/^57P0[123]$/.test(code)) return new Error(`PostgreSQL at ${where} closed the connection (${text})`);
     if (/timeout/i.test(text)) return new Error(`PostgreSQL at ${where} did not answer in time`);
     return new Error(`cannot read ${where}: ${text}`);

@@ -2,8 +2,7 @@
 // in a temporary folder; trusted through the CA option (the view's `sessionLens.redis.tls.caFile`, the
 // CLI's --tls-ca), refused without it, and refused for a host name the certificate does not name.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -11,21 +10,9 @@ import { RedisConnectionError } from '../../../src/core/redis/connection';
 import { RedisSessionSource } from '../../../src/core/redis/redisSessionSource';
 import { parseRedisUrl } from '../../../src/core/redis/url';
 import { listAllSessions } from '../../../src/core/sessions/listAll';
+import { makeCertificates } from '../../harness/certificates';
 import { runCli } from '../../harness/cli';
 import { startRedis, type RedisServer } from '../../harness/redis';
-
-function openssl(dir: string, ...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-/** A CA, and a server certificate it signed for 127.0.0.1 and localhost. */
-function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=Session Lens test CA');
-  openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(dir, 'x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'ext.cnf');
-  return { ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
-}
 
 describe('redis over TLS (rediss://)', function () {
   this.timeout(60_000);
