@@ -18,7 +18,10 @@ export interface FileIndex {
   declarators: Map<string, t.VariableDeclarator[]>;
   /** Declarators that destructure (`const { a } = require('m')`). */
   patternDeclarators: t.VariableDeclarator[];
-  /** The name a function expression is given by `const name = ...` or `{ name: ... }`. */
+  /**
+   * The name a function expression is given where it is defined: `const name = ...`, `{ name: ... }`,
+   * `x.name = ...` / `name = ...`, or a class property `name = ...`.
+   */
   functionNames: Map<t.Node, t.Identifier>;
   /** Names written to after their declaration (`x = ...`, `x++`): their initial value is not the value. */
   reassigned: Set<string>;
@@ -105,6 +108,14 @@ export function indexFile(file: t.File): FileIndex {
       case 'AssignmentExpression':
         index.assignments.push(node);
         if (node.left.type === 'Identifier') index.reassigned.add(node.left.name);
+        if (isFunctionNode(node.right)) {
+          const left = unwrap(node.left);
+          if (left.type === 'Identifier') index.functionNames.set(node.right, left);
+          else if (left.type === 'MemberExpression' && !left.computed && left.property.type === 'Identifier') index.functionNames.set(node.right, left.property);
+        }
+        break;
+      case 'ClassProperty': case 'ClassPrivateProperty':
+        if (node.value && isFunctionNode(node.value) && node.key.type === 'Identifier') index.functionNames.set(node.value, node.key);
         break;
       case 'UpdateExpression':
         if (node.argument.type === 'Identifier') index.reassigned.add(node.argument.name);

@@ -337,13 +337,25 @@ class HandlerFinder {
   /** Functions named like a login or logout, when the file exports, registers or calls them. */
   private namedFunctions(): void {
     for (const fn of this.model.index.functions) {
-      if (this.seen.has(fn)) continue;
+      if (this.seen.has(fn) || !this.mayBeNamedHandler(fn)) continue;
       const named = this.nameOf(fn);
       if (!named) continue;
       const kind = nameKind(named.id.name);
       if (!kind) continue;
       if (named.reachable()) this.add(fn, kind, named.id);
     }
+  }
+
+  /**
+   * Whether any name `fn` has where it is defined reads like a login or logout: the cheap test before `nameOf`,
+   * which looks up the function's parent (most functions are callbacks, with no such name).
+   */
+  private mayBeNamedHandler(fn: t.Function): boolean {
+    const own = (fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') ? fn.id
+      : (fn.type === 'ObjectMethod' || fn.type === 'ClassMethod') && fn.key.type === 'Identifier' ? fn.key : null;
+    if (own && nameKind(own.name)) return true;
+    const given = this.model.index.functionNames.get(fn);
+    return given !== undefined && nameKind(given.name) !== undefined;
   }
 
   private nameOf(fn: t.Function): { id: t.Identifier; reachable: () => boolean } | undefined {
