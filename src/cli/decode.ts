@@ -53,7 +53,7 @@ Exit status: 0 all verified (or nothing could be checked), 1 a cookie failed ver
  * "session" (a known format), "not-session" (named for what it is in `purpose`: "analytics", "CSRF token", …)
  * or "unknown"; among several cookies an unknown one has no `error`.
  */
-function toJson(c: DecodedCookie) {
+export function toJson(c: DecodedCookie) {
   return {
     name: c.name, format: c.format, verified: c.verified, secretIndex: c.secretIndex, secretLabel: c.secretLabel, sid: c.sid,
     payload: c.payload, expiresAt: c.expiresAt, expired: c.expired, attributes: c.attributes,
@@ -101,23 +101,7 @@ export const decode: Subcommand = async (args: string[], io: CliIo) => {
   }
   if (values.name !== undefined && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(values.name)) throw new UsageError('--name must be a cookie name (letters, digits and !#$%&\'*+-.^_`|~)');
   const input = positionals[0] === '-' ? await io.readStdin() : positionals[0];
-  const secrets: SigningSecret[] = (values.secret ?? []).map((value, i) => ({ label: `--secret #${i}`, value }));
-  const workspaceLines: string[] = [];
-  let hints: CookieHint[] = [];
-  if (values.workspace !== undefined) {
-    const { secrets: found, envFiles } = await workspaceSecrets(values.workspace, io);
-    const given = new Set(secrets.map((s) => s.value));
-    const added = found.filter((s) => !given.has(s.value));
-    secrets.push(...added.map((s) => ({ label: s.label, value: s.value })));
-    // The app's own setups: the format, secret variables, literal secrets, salt and expiry of each cookie name.
-    const setups = await workspaceSetups(values.workspace, io, '--workspace ');
-    hints = decoderHints(setups, envFiles);
-    const known = new Set(secrets.map((s) => s.value));
-    const fromCode = [...new Map(hints.flatMap((h) => h.secrets ?? []).filter((s) => !known.has(s.value)).map((s) => [s.value, s.label])).values()];
-    const labels = [...added.map((s) => s.label), ...fromCode];
-    workspaceLines.push(labels.length ? `secrets from ${values.workspace}: ${labels.join(', ')}` : `no signing secret in the .env files of ${values.workspace}`);
-    for (const s of setups) workspaceLines.push(`session setup: ${s.library} at ${s.file}:${s.line}, cookie ${s.cookieName ?? '(name not known)'}`);
-  }
+  const { secrets, hints, workspaceLines } = await gatherSecrets(values.secret ?? [], values.workspace, io);
   const salts = (values.salt ?? []).map((value, i) => ({ label: `--salt #${i}`, value }));
   const result = await decodeCookies(input, { secrets, salts, name: values.name, format: values.format as never, nowMs, hints });
   if ('error' in result) throw new UsageError(result.error);
@@ -125,6 +109,31 @@ export const decode: Subcommand = async (args: string[], io: CliIo) => {
   else io.stdout(workspaceLines.map((l) => `${l}\n`).join('') + formatDecodedText(result.cookies, result.warnings, nowMs ?? Date.now(), secrets.length ? 'none of the secrets given verified it: try another with --secret S (used once, never stored)' : 'verify it with --secret S (used once, never stored)'));
   return exitStatus(result.cookies);
 };
+
+/**
+ * The secrets to verify with: the `--secret` values, then (with `--workspace DIR`) those of DIR's .env files and
+ * the app's setups in its code (formats, secret variables, literal secrets, salts, expiries by cookie name),
+ * with the lines that say what was found. Shared by `decode` and `cookies`.
+ */
+export async function gatherSecrets(given: readonly string[], workspace: string | undefined, io: CliIo): Promise<{ secrets: SigningSecret[]; hints: CookieHint[]; workspaceLines: string[] }> {
+  const secrets: SigningSecret[] = given.map((value, i) => ({ label: `--secret #${i}`, value }));
+  const workspaceLines: string[] = [];
+  let hints: CookieHint[] = [];
+  if (workspace !== undefined) {
+    const { secrets: found, envFiles } = await workspaceSecrets(workspace, io);
+    const known = new Set(secrets.map((s) => s.value));
+    const added = found.filter((s) => !known.has(s.value));
+    secrets.push(...added.map((s) => ({ label: s.label, value: s.value })));
+    const setups = await workspaceSetups(workspace, io, '--workspace ');
+    hints = decoderHints(setups, envFiles);
+    const all = new Set(secrets.map((s) => s.value));
+    const fromCode = [...new Map(hints.flatMap((h) => h.secrets ?? []).filter((s) => !all.has(s.value)).map((s) => [s.value, s.label])).values()];
+    const labels = [...added.map((s) => s.label), ...fromCode];
+    workspaceLines.push(labels.length ? `secrets from ${workspace}: ${labels.join(', ')}` : `no signing secret in the .env files of ${workspace}`);
+    for (const s of setups) workspaceLines.push(`session setup: ${s.library} at ${s.file}:${s.line}, cookie ${s.cookieName ?? '(name not known)'}`);
+  }
+  return { secrets, hints, workspaceLines };
+}
 
 /** The signing secrets of DIR's .env files, as the extension finds them, and the files; a DIR that is not a directory is a usage error. */
 async function workspaceSecrets(dir: string, io: CliIo): Promise<{ secrets: SigningSecret[]; envFiles: EnvFileText[] }> {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { config } from './config';
+import { cookies } from './cookies';
 import { decode } from './decode';
 import { CliIo, Subcommand, UsageError } from './io';
 import { lint } from './lint';
@@ -17,6 +18,10 @@ const subcommands: Record<string, SubcommandEntry> = {
   decode: {
     summary: 'Decode and verify session cookies (express-session, cookie-session, iron, JWT, Auth.js, Flask, Django, Rails, ...).',
     run: decode,
+  },
+  cookies: {
+    summary: 'Decode and verify the cookies a Chromium-family browser holds for the app (--browser HOST:PORT, its remote debugging port).',
+    run: cookies,
   },
   sessions: {
     summary: 'List the sessions of a store (--store URL: Redis, PostgreSQL, SQLite, session files) or of any store through a running Node app (--inspect HOST:PORT).',

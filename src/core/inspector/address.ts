@@ -51,28 +51,39 @@ export function formatAddress(address: InspectorAddress): string {
 
 export interface InspectorTarget {
   webSocketDebuggerUrl: string;
+  /** `node` for a Node process; `page`, `iframe`, `service_worker`, … for a browser's targets. */
+  type?: string;
   /** The script the process runs (`file:///…/app.js`), when Node reports it. */
   url?: string;
   title?: string;
   id: string;
 }
 
+/** What answers on the port, for messages: a Node process's inspector, or a browser's remote debugging port. */
+export type DebugEndpointKind = 'node' | 'browser';
+
+const ENDPOINT_WORDS: Record<DebugEndpointKind, { name: string; start: string }> = {
+  node: { name: 'a Node inspector', start: 'start the app with --inspect' },
+  browser: { name: 'a browser debugging port', start: 'start the browser with --remote-debugging-port=PORT' },
+};
+
 /**
  * Asks the inspector's HTTP endpoint for its targets. Fails with one clear line when nothing listens,
- * when the port answers but is not a Node inspector, or when it points outside loopback.
+ * when the port answers but is not an inspector, or when it points outside loopback.
  */
-export async function listInspectorTargets(address: InspectorAddress, options: { timeoutMs?: number } = {}): Promise<InspectorTarget[]> {
+export async function listInspectorTargets(address: InspectorAddress, options: { timeoutMs?: number; kind?: DebugEndpointKind } = {}): Promise<InspectorTarget[]> {
   const where = formatAddress(address);
   const timeoutMs = options.timeoutMs ?? 3000;
-  const { status, body } = await httpGet(address, '/json/list', timeoutMs);
-  if (status !== 200) throw new InspectorAddressError(`${where} is not a Node inspector: /json/list answered HTTP ${status}`);
+  const words = ENDPOINT_WORDS[options.kind ?? 'node'];
+  const { status, body } = await httpGet(address, '/json/list', timeoutMs, words);
+  if (status !== 200) throw new InspectorAddressError(`${where} is not ${words.name}: /json/list answered HTTP ${status}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new InspectorAddressError(`${where} is not a Node inspector: /json/list did not answer JSON`);
+    throw new InspectorAddressError(`${where} is not ${words.name}: /json/list did not answer JSON`);
   }
-  if (!Array.isArray(parsed)) throw new InspectorAddressError(`${where} is not a Node inspector: /json/list did not answer a list of targets`);
+  if (!Array.isArray(parsed)) throw new InspectorAddressError(`${where} is not ${words.name}: /json/list did not answer a list of targets`);
   const targets: InspectorTarget[] = [];
   for (const entry of parsed as Record<string, unknown>[]) {
     if (!entry || typeof entry.webSocketDebuggerUrl !== 'string') continue;
@@ -80,9 +91,9 @@ export async function listInspectorTargets(address: InspectorAddress, options: {
     let host: string;
     try { host = new URL(ws).hostname; } catch { continue; }
     if (!isLoopbackHost(host)) continue;
-    targets.push({ webSocketDebuggerUrl: ws, url: typeof entry.url === 'string' ? entry.url : undefined, title: typeof entry.title === 'string' ? entry.title : undefined, id: String(entry.id ?? '') });
+    targets.push({ webSocketDebuggerUrl: ws, ...(typeof entry.type === 'string' ? { type: entry.type } : {}), url: typeof entry.url === 'string' ? entry.url : undefined, title: typeof entry.title === 'string' ? entry.title : undefined, id: String(entry.id ?? '') });
   }
-  if (targets.length === 0) throw new InspectorAddressError(`${where} is not a Node inspector: /json/list names no loopback WebSocket target`);
+  if (targets.length === 0) throw new InspectorAddressError(`${where} is not ${words.name}: /json/list names no loopback WebSocket target`);
   return targets;
 }
 
@@ -93,7 +104,7 @@ export async function resolveWebSocketUrl(address: InspectorAddress & { webSocke
 }
 
 /** A small GET with a timeout (node:http, not fetch: fetch refuses some ports an inspector may use). */
-function httpGet(address: InspectorAddress, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+function httpGet(address: InspectorAddress, path: string, timeoutMs: number, words: { name: string; start: string }): Promise<{ status: number; body: string }> {
   const where = formatAddress(address);
   return new Promise((resolve, reject) => {
     const req = request({ host: address.host, port: address.port, path, method: 'GET', timeout: timeoutMs, headers: { host: where } }, (res) => {
@@ -102,7 +113,7 @@ function httpGet(address: InspectorAddress, path: string, timeoutMs: number): Pr
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         size += chunk.length;
-        if (size > 1024 * 1024) { req.destroy(); reject(new InspectorAddressError(`${where} is not a Node inspector: /json/list answered more than 1 MB`)); return; }
+        if (size > 1024 * 1024) { req.destroy(); reject(new InspectorAddressError(`${where} is not ${words.name}: /json/list answered more than 1 MB`)); return; }
         body += chunk;
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -110,12 +121,12 @@ function httpGet(address: InspectorAddress, path: string, timeoutMs: number): Pr
     });
     req.on('timeout', () => {
       req.destroy();
-      reject(new InspectorAddressError(`no answer from ${where} within ${timeoutMs} ms: it is not a Node inspector, or the process is stuck`));
+      reject(new InspectorAddressError(`no answer from ${where} within ${timeoutMs} ms: it is not ${words.name}, or the process is stuck`));
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED') reject(new InspectorAddressError(`no Node inspector at ${where}: nothing listens there (start the app with --inspect)`));
+      if (err.code === 'ECONNREFUSED') reject(new InspectorAddressError(`no ${words.name.replace(/^an? /, '')} at ${where}: nothing listens there (${words.start})`));
       else if (err.code === 'ECONNRESET') reject(new InspectorAddressError(`${where} closed the connection (the process may be exiting)`));
-      else if (err.code?.startsWith('HPE_')) reject(new InspectorAddressError(`${where} is not a Node inspector: it does not answer HTTP`));
+      else if (err.code?.startsWith('HPE_')) reject(new InspectorAddressError(`${where} is not ${words.name}: it does not answer HTTP`));
       else reject(new InspectorAddressError(`cannot reach ${where}: ${err.code ?? err.message}`));
     });
     req.end();

@@ -1,0 +1,79 @@
+// The cookies a Chromium-family browser holds for one origin, read through its remote debugging port (loopback
+// only): one page target, `Network.getCookies` for the app's URL, so other sites' cookies are never read. The
+// values stay in memory; they become `Set-Cookie` lines for the decoder, attributes included.
+import { formatAddress, InspectorAddressError, listInspectorTargets, parseInspectorAddress } from '../inspector/address';
+import { CdpClient } from '../inspector/cdpClient';
+
+/** A cookie as the browser reports it (`Network.Cookie`). */
+export interface BrowserCookie {
+  name: string;
+  value: string;
+  domain: string;
+  path: string;
+  /** Seconds since the epoch; -1 for a browser-session cookie. */
+  expires: number;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite?: 'Strict' | 'Lax' | 'None';
+}
+
+export class BrowserUnreachableError extends Error { override name = 'BrowserUnreachableError'; }
+
+/** Only http(s) URLs name an origin whose cookies may be read. */
+export function appOrigin(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`'${url}' is not a URL (e.g. http://localhost:3000/)`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`'${url}' is not an http(s) URL`);
+  return parsed;
+}
+
+/** The browser's cookies for `url` (its origin and path), read from the browser at `address` (HOST:PORT). */
+export async function readBrowserCookies(address: string, url: string, options: { timeoutMs?: number } = {}): Promise<BrowserCookie[]> {
+  const target = appOrigin(url);
+  let parsed;
+  try {
+    parsed = parseInspectorAddress(address);
+  } catch (err) {
+    throw new BrowserUnreachableError((err as Error).message.replace(/inspector address/g, 'browser address').replace('Session Lens attaches only', 'Session Lens reads browsers only'));
+  }
+  const where = formatAddress(parsed);
+  let targets;
+  try {
+    targets = await listInspectorTargets(parsed, { timeoutMs: options.timeoutMs ?? 3000, kind: 'browser' });
+  } catch (err) {
+    if (err instanceof InspectorAddressError) throw new BrowserUnreachableError(err.message);
+    throw err;
+  }
+  // A page of the app when one is open, else any page: cookies belong to the browser profile, not the page.
+  const pages = targets.filter((t) => t.type === 'page');
+  const page = pages.find((t) => t.url?.startsWith(target.origin)) ?? pages[0];
+  if (!page) throw new BrowserUnreachableError(`${where} has no open page to read cookies through: open a tab in that browser`);
+  let client: CdpClient;
+  try {
+    client = await CdpClient.connect(page.webSocketDebuggerUrl, { requestTimeoutMs: options.timeoutMs ?? 5000 });
+  } catch (err) {
+    throw new BrowserUnreachableError(`cannot connect to the browser at ${where}: ${(err as Error).message}`);
+  }
+  try {
+    const { cookies } = await client.send<{ cookies: BrowserCookie[] }>('Network.getCookies', { urls: [target.href] });
+    return cookies;
+  } finally {
+    await client.close();
+  }
+}
+
+/** `Set-Cookie` lines for the decoder: each cookie with the attributes the browser keeps. */
+export function setCookieLines(cookies: readonly BrowserCookie[]): string {
+  return cookies.map((c) => {
+    const parts = [`Set-Cookie: ${c.name}=${c.value}`, `Domain=${c.domain.replace(/^\./, '')}`, `Path=${c.path}`];
+    if (c.expires > 0) parts.push(`Expires=${new Date(c.expires * 1000).toUTCString()}`);
+    if (c.httpOnly) parts.push('HttpOnly');
+    if (c.secure) parts.push('Secure');
+    if (c.sameSite) parts.push(`SameSite=${c.sameSite}`);
+    return parts.join('; ');
+  }).join('\n');
+}

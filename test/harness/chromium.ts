@@ -1,0 +1,80 @@
+// Starts Debian's Chromium headless with a remote debugging port (port 0: Chromium picks a free one and says which
+// on stderr, so there is no port race), in a throwaway profile; killed when the test process exits.
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CdpClient } from '../../src/core/inspector/cdpClient';
+import { listInspectorTargets } from '../../src/core/inspector/address';
+import { realClockEnv } from './redis';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const live = new Set<ChildProcess>();
+process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
+
+export interface Chromium {
+  /** `127.0.0.1:PORT` of the remote debugging port. */
+  readonly address: string;
+  readonly port: number;
+  /** Opens `url` in the browser's page and resolves with the page's text once it has loaded. */
+  open(url: string): Promise<string>;
+  /** A raw CDP connection to the page (for test setup the product must not do). */
+  page(): Promise<CdpClient>;
+  stop(): Promise<void>;
+}
+
+export async function startChromium(): Promise<Chromium> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium'`);
+  const profile = mkdtempSync(join(tmpdir(), 'session-lens-chromium-'));
+  const child = spawn(CHROMIUM, [
+    '--headless=new', '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', `--user-data-dir=${profile}`,
+    '--no-first-run', '--no-default-browser-check', '--disable-gpu', '--disable-dev-shm-usage',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'pipe'], env: realClockEnv() });
+  live.add(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`Chromium did not open its debugging port:\n${log}`)), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+      const m = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Chromium exited (${code}):\n${log}`)); });
+  });
+  child.stderr!.resume();
+  const address = `127.0.0.1:${port}`;
+  const page = async () => {
+    const targets = await listInspectorTargets({ host: '127.0.0.1', port }, { kind: 'browser' });
+    const target = targets.find((t) => t.type === 'page');
+    if (!target) throw new Error('Chromium has no page');
+    return CdpClient.connect(target.webSocketDebuggerUrl);
+  };
+  return {
+    address,
+    port,
+    page,
+    async open(url) {
+      const client = await page();
+      try {
+        await client.send('Page.enable');
+        const loaded = new Promise<void>((resolve) => { const stop = client.on('Page.loadEventFired', () => { stop(); resolve(); }); });
+        await client.send('Page.navigate', { url });
+        await loaded;
+        const { result } = await client.send('Runtime.evaluate', { expression: 'document.body ? document.body.innerText : ""', returnByValue: true });
+        return String(result.value);
+      } finally {
+        await client.close();
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      live.delete(child);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
