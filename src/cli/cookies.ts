@@ -13,6 +13,7 @@ const HELP = `Usage: session-lens cookies --browser HOST:PORT [--url URL] [--sec
 Reads the cookies a Chromium-family browser (Chrome, Edge, Chromium) holds for the app's origin through its
 remote debugging port, and decodes and verifies them as \`session-lens decode\` does. Start the browser with
 --remote-debugging-port=PORT; only loopback addresses are used, and only the cookies of --url are read.
+Expiry is judged by the browser's clock, which its cookie expiries follow.
 
 Options:
   --browser HOST:PORT  The browser's remote debugging port (e.g. 127.0.0.1:9222).
@@ -61,14 +62,15 @@ export const cookies: Subcommand = async (args: string[], io: CliIo) => {
     if (err instanceof BrowserUnreachableError) throw new UsageError(err.message);
     throw err;
   }
-  if (held.length === 0) {
+  if (held.cookies.length === 0) {
     if (values.json) io.stdout(`${JSON.stringify({ cookies: [] }, null, 2)}\n`);
     else io.stdout(`the browser holds no cookie for ${url}\n`);
     return 0;
   }
-  const result = await decodeCookies(setCookieLines(held), { secrets, hints });
+  const nowMs = held.browserNowMs;
+  const result = await decodeCookies(setCookieLines(held.cookies), { secrets, hints, nowMs });
   if ('error' in result) throw new UsageError(result.error);
   if (values.json) io.stdout(`${JSON.stringify({ cookies: result.cookies.map(toJson) }, null, 2)}\n`);
-  else io.stdout(workspaceLines.map((l) => `${l}\n`).join('') + formatDecodedText(result.cookies, result.warnings, Date.now(), secrets.length ? 'none of the secrets given verified it: try another with --secret S' : 'verify it with --secret S or --workspace DIR'));
+  else io.stdout(workspaceLines.map((l) => `${l}\n`).join('') + formatDecodedText(result.cookies, result.warnings, nowMs, secrets.length ? 'none of the secrets given verified it: try another with --secret S' : 'verify it with --secret S or --workspace DIR'));
   return exitStatus(result.cookies);
 };

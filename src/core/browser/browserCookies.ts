@@ -31,8 +31,12 @@ export function appOrigin(url: string): URL {
   return parsed;
 }
 
-/** The browser's cookies for `url` (its origin and path), read from the browser at `address` (HOST:PORT). */
-export async function readBrowserCookies(address: string, url: string, options: { timeoutMs?: number } = {}): Promise<BrowserCookie[]> {
+/**
+ * The browser's cookies for `url` (its origin and path), read from the browser at `address` (HOST:PORT), and the
+ * browser's clock: it keeps cookie expiries on its own clock (shifted by the server's Date header), so whether a
+ * cookie has expired is judged at `browserNowMs`.
+ */
+export async function readBrowserCookies(address: string, url: string, options: { timeoutMs?: number } = {}): Promise<{ cookies: BrowserCookie[]; browserNowMs: number }> {
   const target = appOrigin(url);
   let parsed;
   try {
@@ -60,7 +64,8 @@ export async function readBrowserCookies(address: string, url: string, options: 
   }
   try {
     const { cookies } = await client.send<{ cookies: BrowserCookie[] }>('Network.getCookies', { urls: [target.href] });
-    return cookies;
+    const { result } = await client.send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'Date.now()', returnByValue: true });
+    return { cookies, browserNowMs: typeof result.value === 'number' ? result.value : Date.now() };
   } finally {
     await client.close();
   }

@@ -30,7 +30,7 @@ describe('cli: session-lens cookies --browser (real Chromium)', function () {
       await page.close();
     }
     const out = await runCli(['cookies', '--browser', chromium.address, '--url', `${app.url}/`, '--secret', DEFAULT_SECRET, '--json']);
-    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.code, 0, out.stderr + out.stdout);
     const { cookies } = JSON.parse(out.stdout) as { cookies: { name: string; format: string; verified: boolean; sid: string; attributes: Record<string, unknown> }[] };
     assert.deepEqual(cookies.map((c) => c.name), ['connect.sid']);
     assert.equal(cookies[0].format, 'express-session');
