@@ -6,6 +6,7 @@ import type { Services } from '../common/services';
 import { cookieDecoder } from '../common/featureBundles';
 import { signCookie } from '../core/cookies/sign';
 import { shortId } from '../core/sessions/describe';
+import { shellQuote } from '../core/shell';
 import { listAllSessions } from '../core/sessions/listAll';
 import type { SessionsModel } from '../core/sessions/sessionsModel';
 import type { SessionRecord, SessionSource } from '../core/sessions/types';
@@ -254,11 +255,6 @@ export function registerSessionCommands(deps: Deps): void {
     if (!spec) throw new Error('no configured store connection: set sessionLens.redis.url or sessionLens.connections, or use Connect to Session Store…');
     if (await connections.askPassword(spec)) await connections.connect(spec, { interactive: true });
   });
-}
-
-/** Single-quotes a word for a POSIX shell. */
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The session id inside a pasted cookie, through the cookie decoder (any format that carries a sid). */

@@ -31,13 +31,9 @@ export function appOrigin(url: string): URL {
   return parsed;
 }
 
-/**
- * The browser's cookies for `url` (its origin and path), read from the browser at `address` (HOST:PORT), and the
- * browser's clock: it keeps cookie expiries on its own clock (shifted by the server's Date header), so whether a
- * cookie has expired is judged at `browserNowMs`.
- */
-export async function readBrowserCookies(address: string, url: string, options: { timeoutMs?: number } = {}): Promise<{ cookies: BrowserCookie[]; browserNowMs: number }> {
-  const target = appOrigin(url);
+/** A page of the browser at `address` (HOST:PORT, loopback only): one of the app when open, else the first page. */
+export async function openBrowserPage(address: string, url: string | undefined, options: { timeoutMs?: number } = {}): Promise<{ client: CdpClient; where: string; pageUrl?: string }> {
+  const origin = url ? appOrigin(url).origin : undefined;
   let parsed;
   try {
     parsed = parseInspectorAddress(address);
@@ -52,16 +48,26 @@ export async function readBrowserCookies(address: string, url: string, options: 
     if (err instanceof InspectorAddressError) throw new BrowserUnreachableError(err.message);
     throw err;
   }
-  // A page of the app when one is open, else any page: cookies belong to the browser profile, not the page.
+  // Cookies belong to the browser profile, not the page: any page reads them.
   const pages = targets.filter((t) => t.type === 'page');
-  const page = pages.find((t) => t.url?.startsWith(target.origin)) ?? pages[0];
+  const page = (origin ? pages.find((t) => t.url?.startsWith(origin)) : pages.find((t) => /^https?:/.test(t.url ?? ''))) ?? pages[0];
   if (!page) throw new BrowserUnreachableError(`${where} has no open page to read cookies through: open a tab in that browser`);
-  let client: CdpClient;
   try {
-    client = await CdpClient.connect(page.webSocketDebuggerUrl, { requestTimeoutMs: options.timeoutMs ?? 5000 });
+    const client = await CdpClient.connect(page.webSocketDebuggerUrl, { requestTimeoutMs: options.timeoutMs ?? 5000 });
+    return { client, where, pageUrl: page.url };
   } catch (err) {
     throw new BrowserUnreachableError(`cannot connect to the browser at ${where}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The browser's cookies for `url` (its origin and path), read from the browser at `address` (HOST:PORT), and the
+ * browser's clock: it keeps cookie expiries on its own clock (shifted by the server's Date header), so whether a
+ * cookie has expired is judged at `browserNowMs`.
+ */
+export async function readBrowserCookies(address: string, url: string, options: { timeoutMs?: number } = {}): Promise<{ cookies: BrowserCookie[]; browserNowMs: number }> {
+  const target = appOrigin(url);
+  const { client } = await openBrowserPage(address, url, options);
   try {
     const { cookies } = await client.send<{ cookies: BrowserCookie[] }>('Network.getCookies', { urls: [target.href] });
     const { result } = await client.send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'Date.now()', returnByValue: true });
