@@ -30,8 +30,8 @@ export const FEATURE_BUNDLES = {
   sqlite: ['src/core/sqlite/sqliteSessionSource.ts'],
   // The session-file-store source (a directory of session files).
   files: ['src/core/files/fileSessionSource.ts'],
-  // The Node inspector client (ws) and the in-process session source.
-  inspector: ['src/core/inspector/inspectorSource.ts'],
+  // The Node inspector client (ws) and the in-process session source; the browser cookie client, which shares them.
+  inspector: ['src/core/inspector/inspectorSource.ts', 'src/core/browser/index.ts'],
 };
 
 const moduleToBundle = new Map(

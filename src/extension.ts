@@ -18,7 +18,8 @@ export interface ExtensionApi {
 }
 
 const LINTED_LANGUAGES = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
-const NODE_DEBUG_TYPES = new Set(['pwa-node', 'node']);
+/** Debug sessions the features follow: Node programs (their sessions) and browser pages (their cookies). */
+const FOLLOWED_DEBUG_TYPES = new Set(['pwa-node', 'node', 'pwa-chrome', 'pwa-msedge', 'chrome', 'msedge']);
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const activateStarted = performance.now();
@@ -68,9 +69,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.workspace.onDidOpenTextDocument((d) => { if (concernsSessions(d)) startFor(`${vscode.workspace.asRelativePath(d.uri)} has session code`); }),
     vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0 && concernsSessions(e.document)) startFor(`${vscode.workspace.asRelativePath(e.document.uri)} has session code`); }),
     vscode.debug.onDidStartDebugSession((session) => {
-      if (!NODE_DEBUG_TYPES.has(session.type)) return;
+      if (!FOLLOWED_DEBUG_TYPES.has(session.type)) return;
       stopWatching();
-      start(`a Node debug session started`).debugSessionStarted(session);
+      start(`a ${session.type.includes('node') ? 'Node' : 'browser'} debug session started`).debugSessionStarted(session);
     }),
   );
   subs.push({ dispose: stopWatching });

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { FEATURE_LOADERS } from './common/featureBundles';
+import { BrowserLink } from './common/browserLink';
 import { Log } from './common/log';
 import type { Deferred, Services } from './common/services';
 import { SecretSources } from './secrets/secretSources';
@@ -27,10 +28,11 @@ export function startFeatures(context: vscode.ExtensionContext, testHooks: Map<s
   const secrets = new SecretSources(context, log);
   const sessionSources = new SessionSourceRegistry();
   const setups = new WorkspaceSetups(log);
-  context.subscriptions.push(secrets, sessionSources, setups);
+  const browsers = new BrowserLink();
+  context.subscriptions.push(secrets, sessionSources, setups, browsers);
   testHooks.set('setups', setups);
   testHooks.set('featureBundles.loaders', FEATURE_LOADERS);
-  const services: Services = { context, log, secrets, setups, sessionSources, testHooks, deferred };
+  const services: Services = { context, log, secrets, setups, sessionSources, browsers, testHooks, deferred };
   const features: [string, (services: Services) => void][] = [
     ['cookies', activateCookieDecoder],
     ['sessions', activateSessionsView],

@@ -3,6 +3,7 @@
 // only through these loaders; importing a value from one of these modules anywhere else loads its bundle at
 // activation (the activation test fails then).
 import { performance } from 'node:perf_hooks';
+import type * as BrowserClient from '../core/browser';
 import type * as CookieDecoder from '../core/cookies/decode';
 import type * as FileSource from '../core/files/fileSessionSource';
 import type * as InspectorSource from '../core/inspector/inspectorSource';
@@ -45,6 +46,8 @@ export const sqliteSource = onFirstUse('sqlite', () => require('../core/sqlite/s
 export const fileSource = onFirstUse('files', () => require('../core/files/fileSessionSource') as typeof FileSource);
 /** The Node inspector client (bundle "inspector"). */
 export const inspectorSource = onFirstUse('inspector', () => require('../core/inspector/inspectorSource') as typeof InspectorSource);
+/** The browser cookie client (bundle "inspector", with the CDP client it shares). */
+export const browserClient = onFirstUse('inspector', () => require('../core/browser') as typeof BrowserClient);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Every loader by bundle name (the extension-host tests load each one, as a first use would). */
@@ -55,7 +58,7 @@ export const FEATURE_LOADERS: Record<string, () => unknown> = {
   postgres: postgresSource,
   sqlite: sqliteSource,
   files: fileSource,
-  inspector: inspectorSource,
+  inspector: () => [inspectorSource(), browserClient()],
 };
 
 /** The feature bundles loaded so far, with the milliseconds each took to load. */

@@ -5,6 +5,7 @@ import type { DeferredFileSystem, DeferredHover, DeferredTreeView } from './defe
 import type { SessionSourceRegistry } from '../sessions/sourceRegistry';
 import type { SecretSources } from '../secrets/secretSources';
 import type { WorkspaceSetups } from '../setups/workspaceSetups';
+import type { BrowserLink } from './browserLink';
 import type { Log } from './log';
 
 /** What the composition root hands to every feature. */
@@ -17,6 +18,8 @@ export interface Services {
   readonly setups: WorkspaceSetups;
   /** The session stores the Sessions view shows (Redis connections, attached Node processes). */
   readonly sessionSources: SessionSourceRegistry;
+  /** Which connected browser holds which session, and browser debug sessions handed to the Cookies view. */
+  readonly browsers: BrowserLink;
   /** Live objects the extension-host tests reach without going through the UI. */
   readonly testHooks: Map<string, unknown>;
   /** What activation registered for the features to attach to (views, the session file system, a hover). */

@@ -1,10 +1,12 @@
 // The cookie decoder in VS Code: Decode Cookie… (palette, editor selection, hover) into the Cookies view,
 // Sign Cookie…, signing-secret management, and "Open Session" handing a decoded session id to the Sessions view.
 import * as vscode from 'vscode';
+import { ContextKey } from '../common/contextKey';
 import { runCommand } from '../common/log';
 import type { Services } from '../common/services';
 import { cookieDecoder } from '../common/featureBundles';
-import { CookieResults, type CookieResult } from '../core/cookies/results';
+import { CookieResults, type BrowserTag, type CookieResult } from '../core/cookies/results';
+import { BrowserSources, registerBrowserCommands } from './browserSources';
 import type { CookiesNode } from './cookiesTreeProvider';
 import { createCookiesView } from './cookiesView';
 import { DECODED_SCHEME, DecodedDocuments, OpenSessionCodeLens } from './decodedDocument';
@@ -21,7 +23,6 @@ export type DecodeArg = string | { input: string; secrets?: { label: string; val
 /** Argument of `sessionLens.decodeCookieWithSecret`: the input, and the secret to try (else asked for, hidden). */
 export interface TryAnotherSecretArg { input?: string; secret?: string; nowMs?: number }
 
-/** How a secret entered once is named in the document (its value never is). */
 /** How long the Cookies view waits for one store to say whether it holds a decoded session. */
 const OWNER_LOOKUP_MS = 3000;
 
@@ -30,6 +31,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
   return Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); })]).finally(() => clearTimeout(timer));
 }
 
+/** How a secret entered once is named in the document (its value never is). */
 export const AD_HOC_LABEL = 'the secret entered once';
 
 export function activateCookieDecoder(services: Services): void {
@@ -59,8 +61,11 @@ export function activateCookieDecoder(services: Services): void {
   testHooks.set('cookies.provider', view.provider);
   testHooks.set('cookies.treeView', view.treeView);
 
-  /** Decodes, adds the result to the Cookies view and selects its cookie there; returns the result shown. */
-  async function decodeAndShow(input: string, adHoc: { label: string; value: string }[] = [], nowMs = Date.now()): Promise<CookieResult | undefined> {
+  /**
+   * Decodes `input` with every secret known (SecretStorage, .env, the workspace's code, `adHoc`) and the workspace's
+   * session setups, and stores the result in the Cookies view (a browser's replaces its previous one).
+   */
+  async function decodeToResult(input: string, adHoc: { label: string; value: string }[], nowMs: number, browser?: BrowserTag): Promise<CookieResult | { error: string }> {
     log.addSecretValues(adHoc.map((s) => s.value));
     const given: LabeledSecret[] = [...await secrets.list(), ...adHoc.map((s) => ({ ...s, origin: 'adHoc' as const }))];
     // What the workspace's code says: each cookie name's format, the secret its code names, salt and expiry.
@@ -68,35 +73,60 @@ export function activateCookieDecoder(services: Services): void {
     const fromCode = hints.flatMap((h) => h.secrets ?? []).filter((s, i, all) => !given.some((g) => g.value === s.value) && all.findIndex((o) => o.value === s.value) === i);
     const known: LabeledSecret[] = [...given, ...fromCode.map((s) => ({ label: s.label, value: s.value, origin: 'env' as const }))];
     const result = await cookieDecoder().decodeCookies(input, { secrets: given.map(({ label, value }) => ({ label, value })), nowMs, hints });
-    if ('error' in result) {
-      void vscode.window.showWarningMessage(`Session Lens: ${result.error}`);
+    if ('error' in result) return result;
+    // Stored with every secret value removed from its strings; the secrets themselves are not kept.
+    const stored = results.add({ input, cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs, ...(browser ? { browser } : {}) },
+      [...known.map((s) => s.value), ...adHoc.map((s) => s.value)]);
+    log.info(COMPONENT, `decoded ${result.cookies.length} cookie(s)${browser ? ` of ${browser.label}` : ''}: ${result.cookies.map((c) => `${c.format}/${c.verified}`).join(', ')}`);
+    return stored;
+  }
+
+  /** Decodes, adds the result to the Cookies view and selects its cookie there; returns the result shown. */
+  async function decodeAndShow(input: string, adHoc: { label: string; value: string }[] = [], nowMs = Date.now()): Promise<CookieResult | undefined> {
+    const stored = await decodeToResult(input, adHoc, nowMs);
+    if ('error' in stored) {
+      void vscode.window.showWarningMessage(`Session Lens: ${stored.error}`);
       return undefined;
     }
-    // Stored with every secret value removed from its strings; the secrets themselves are not kept.
-    const stored = results.add({ input, cookies: result.cookies, inputWarnings: result.warnings, secretLabels: known.map((s) => s.label), nowMs },
-      [...known.map((s) => s.value), ...adHoc.map((s) => s.value)]);
-    log.info(COMPONENT, `decoded ${result.cookies.length} cookie(s): ${result.cookies.map((c) => `${c.format}/${c.verified}`).join(', ')}`);
     await describeOwners(stored);
     await view.show(stored);
     return stored;
   }
 
-  /** Whose session each cookie carries and what it holds, when a connected store has it (each store asked for at most OWNER_LOOKUP_MS). */
-  async function describeOwners(result: CookieResult): Promise<void> {
+  /**
+   * Whose session each cookie carries and what it holds, when a connected store has it (each store asked for at
+   * most OWNER_LOOKUP_MS). With `markStale`, a session no connected store holds is said so (a browser's cookie of a
+   * session logged out server-side); a pasted cookie says it only when the user reveals it. Returns the ids found.
+   */
+  async function describeOwners(result: CookieResult, markStale = false): Promise<string[]> {
     const sources = services.sessionSources.all();
-    if (sources.length === 0) return;
+    const found: string[] = [];
+    if (sources.length === 0) return found;
     for (const [index, cookie] of result.cookies.entries()) {
       if (!cookie.sid) continue;
+      let answered = 0;
+      let owner = false;
       for (const source of sources) {
-        const record = await withTimeout(source.get(cookie.sid), OWNER_LOOKUP_MS).catch(() => undefined);
+        const record = await withTimeout(source.get(cookie.sid), OWNER_LOOKUP_MS).then((r) => { if (source.state.kind === 'connected') answered += 1; return r; }, () => undefined);
         if (!record) continue;
         // Whose session and what it holds; the data is shown as the store has it (binary values stay unparsed).
         view.provider.setSidState(view.provider.sidNode(result.id, index), 'found', `${record.user ?? 'anonymous'} · ${source.label}`, record.data ?? undefined);
+        found.push(cookie.sid);
+        owner = true;
         break;
       }
-      // "Not in the connected store" is said when a reveal finds nothing; a store may still be loading here.
+      // A store still loading or not answering says nothing; only stores that answered make a session stale.
+      if (!owner && markStale && answered > 0) view.provider.setSidState(view.provider.sidNode(result.id, index), 'notFound');
     }
+    return found;
   }
+
+  const browserSources = new BrowserSources(services, results, decodeToResult, describeOwners);
+  push(browserSources);
+  testHooks.set('cookies.browsers', browserSources);
+  registerBrowserCommands(browserSources, view, command, services);
+  const hasBrowsersKey = new ContextKey('sessionLens.cookies.hasBrowsers');
+  push(browserSources.onDidChange(() => hasBrowsersKey.set(browserSources.list().length > 0)));
 
   command('sessionLens.decodeCookie', 'Decode Cookie', async (arg?: DecodeArg) => {
     if (typeof arg === 'string') return decodeAndShow(arg);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { DecodedCookie } from '../core/cookies/decode';
 import { attributesText, verdictText } from '../core/cookies/report';
 import {
-  expiryText, foldedCookies, shownCookies, valueAt, valueSummary, verdictOf, type CookieResult, type CookieResults, type Verdict,
+  expiryText, foldedCookies, shownCookies, valueAt, valueSummary, verdictOf, type BrowserTag, type CookieResult, type CookieResults, type Verdict,
 } from '../core/cookies/results';
 
 type Path = readonly (string | number)[];
@@ -66,16 +66,21 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
   /** The session data a connected store holds for a cookie's session id, by the cookie's sid node id. */
   private readonly storedData = new Map<string, unknown>();
   private readonly stop: () => void;
+  /** The result objects drawn last, by id: a browser's result is replaced in place when its cookies change. */
+  private seen = new Map<number, CookieResult>();
   /** The clock of relative times (refreshed by the view's timer while it is visible). */
   private nowMs = Date.now();
 
   constructor(readonly results: CookieResults) {
     this.stop = results.onDidChange(() => {
-      const live = new Set(results.list().map((r) => r.id));
+      // Results gone, and browsers' results replaced by a newer snapshot (same id, other cookies), start afresh.
+      const live = new Set(results.list().filter((r) => this.seen.get(r.id) === r || !this.seen.has(r.id)).map((r) => r.id));
+      this.seen = new Map(results.list().map((r) => [r.id, r]));
+      const resultIdOf = (key: string) => Number(/^r(\d+)/.exec(key)?.[1]);
       for (const [key, node] of this.nodes) if (!live.has(node.resultId)) this.nodes.delete(key);
-      for (const key of this.sidStates.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidStates.delete(key);
-      for (const key of this.sidOwners.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.sidOwners.delete(key);
-      for (const key of this.storedData.keys()) if (!live.has(Number(/^r(\d+)/.exec(key)?.[1]))) this.storedData.delete(key);
+      for (const map of [this.sidStates, this.sidOwners, this.storedData]) {
+        for (const key of map.keys()) if (!live.has(resultIdOf(key))) map.delete(key);
+      }
       this.refresh();
     });
   }
@@ -144,6 +149,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     switch (node.type) {
       case 'result': {
         const out: CookiesNode[] = result.inputWarnings.map((text, n) => this.intern({ type: 'line', resultId, index: -1, parent: 'result', kind: 'warning', n, text }));
+        if (result.browser && result.cookies.length === 0) out.push(this.intern({ type: 'line', resultId, index: -1, parent: 'result', kind: 'note', n: 0, text: `No cookies for ${new URL(result.browser.url).origin} yet` }));
         for (const c of shownCookies(result.cookies)) out.push(this.intern({ type: 'cookie', resultId, index: result.cookies.indexOf(c) }));
         if (foldedCookies(result.cookies).length) out.push(this.intern({ type: 'folded', resultId }));
         return out;
@@ -231,6 +237,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     const Expanded = vscode.TreeItemCollapsibleState.Expanded;
     switch (node.type) {
       case 'result': {
+        if (result.browser) return this.browserItem(result, result.browser);
         const newest = this.results.newest()?.id === result.id;
         const names = shownCookies(result.cookies).map((c) => c.name ?? '(unnamed cookie)');
         const label = names.length ? names.join(', ') : 'No session cookie';
@@ -262,7 +269,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         item.description = this.cookieDescription(c);
         const [icon, color] = VERDICT_ICON[verdict];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.contextValue = `cookie ${verdict}${c.sid ? ' sid' : ''}`;
+        item.contextValue = `cookie ${verdict}${c.sid ? ' sid' : ''}${result.browser ? ' browser' : ''}`;
         const tip = new vscode.MarkdownString(undefined, true);
         tip.appendText(`${name}: ${c.format}${c.library ? ` (${c.library})` : ''}\n\n${verdictText(c)}${c.expired ? ' — EXPIRED' : ''}`);
         if (c.error) tip.appendText(`\n\n${c.error}`);
@@ -275,12 +282,16 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         const item = new vscode.TreeItem(`Session id ${c.sid!}`, None);
         const state = this.sidState(node);
         const owner = state === 'found' ? this.sidOwners.get(nodeId(node)) : undefined;
-        item.description = state === 'notFound' ? 'not in the connected store' : owner ? `${owner} — Enter: reveal` : 'Enter: reveal in the Sessions view';
-        item.iconPath = new vscode.ThemeIcon(state === 'notFound' ? 'circle-slash' : 'key');
-        item.contextValue = 'cookieSid';
+        // A browser's cookie whose session no store holds: the server logged it out (or the store lost it).
+        const stale = state === 'notFound' && result.browser !== undefined;
+        const missing = stale ? 'stale cookie: no connected store holds this session' : 'not in the connected store';
+        item.description = state === 'notFound' ? missing : owner ? `${owner} — Enter: reveal` : 'Enter: reveal in the Sessions view';
+        item.iconPath = stale ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(state === 'notFound' ? 'circle-slash' : 'key');
+        item.contextValue = `cookieSid${result.browser ? ' browser' : ''}${stale ? ' stale' : ''}`;
         item.command = { command: 'sessionLens.openSessionFromCookie', title: 'Reveal Session', arguments: [node] };
-        item.tooltip = state === 'notFound' ? 'No connected session store holds this session.' : 'Reveal and select this session in the Sessions view';
-        item.accessibilityInformation = { label: `Session id ${c.sid!}${state === 'notFound' ? ', not in the connected store' : `${owner ? `, session of ${owner}` : ''}, press Enter to reveal it in the Sessions view`}` };
+        item.tooltip = stale ? 'The browser still sends this cookie, but no connected store holds its session: it was logged out server-side (destroyed or expired in the store). The app treats the browser as logged out.'
+          : state === 'notFound' ? 'No connected session store holds this session.' : 'Reveal and select this session in the Sessions view';
+        item.accessibilityInformation = { label: `Session id ${c.sid!}${state === 'notFound' ? `, ${missing}` : `${owner ? `, session of ${owner}` : ''}, press Enter to reveal it in the Sessions view`}` };
         return item;
       }
       case 'expiry': {
@@ -366,6 +377,19 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         return item;
       }
     }
+  }
+
+  /** A connected browser: its name, the app origin it is read for, and how many cookies it holds there. */
+  private browserItem(result: CookieResult, browser: BrowserTag): vscode.TreeItem {
+    const item = new vscode.TreeItem(browser.label, vscode.TreeItemCollapsibleState.Expanded);
+    const n = result.cookies.length;
+    const host = new URL(browser.url).host;
+    item.description = `${host} · ${n === 0 ? 'no cookies' : `${n} cookie${n === 1 ? '' : 's'}`} · live`;
+    item.iconPath = new vscode.ThemeIcon('browser');
+    item.contextValue = `cookieResult browser ${browser.via}`;
+    item.tooltip = `${browser.label}: the cookies it holds for ${browser.url} (that origin only), updated as the app sets or clears them.\nSecrets tried: ${result.secretLabels.length ? result.secretLabels.join(', ') : 'none'}`;
+    item.accessibilityInformation = { label: `Browser ${browser.label}, ${item.description}`, role: 'treeitem' };
+    return item;
   }
 
   private cookieDescription(c: DecodedCookie): string {

@@ -25,7 +25,7 @@ export function activateInProcess(services: Services): void {
       runCommand(log, COMPONENT, 'Follow Sessions While Debugging', async () => {
         const on = await follower.toggle();
         void vscode.window.showInformationMessage(on
-          ? 'Session Lens follows the sessions of the Node programs you debug.'
+          ? 'Session Lens follows the sessions of the Node programs you debug and the cookies of the browsers you debug.'
           : 'Session Lens no longer follows debug sessions.');
       })),
   );

@@ -14,6 +14,8 @@ import type { SessionChange } from '../core/sessions/types';
 import { COMPONENT, type InProcessController } from './controller';
 
 const NODE_DEBUG_TYPES = new Set(['pwa-node', 'node']);
+/** js-debug's browser sessions: each page's cookies are shown in the Cookies view. */
+export const BROWSER_DEBUG_TYPES = new Set(['pwa-chrome', 'pwa-msedge', 'chrome', 'msedge']);
 const PROXY_TIMEOUT_MS = 5000;
 export const AUTO_CONNECT_SETTING = 'sessionLens.inProcess.autoConnect';
 
@@ -41,6 +43,9 @@ export class DebugFollower extends DisposableStore {
   /** Node child debug sessions alive now (followed or not). */
   private readonly candidates = new Map<string, vscode.DebugSession>();
   private readonly followed = new Map<string, Followed>();
+  /** Browser page debug sessions alive now, and those whose cookies are shown. */
+  private readonly browserCandidates = new Map<string, vscode.DebugSession>();
+  private readonly browsersFollowed = new Set<string>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when following starts or stops for a debug session, or marks change. */
   readonly onDidChange = this.changed.event;
@@ -95,8 +100,10 @@ export class DebugFollower extends DisposableStore {
     this.following = on;
     if (on) {
       for (const session of this.candidates.values()) void this.follow(session);
+      for (const session of this.browserCandidates.values()) void this.followBrowser(session);
     } else {
       for (const f of [...this.followed.values()]) this.drop(f);
+      for (const id of [...this.browsersFollowed]) this.dropBrowser(id);
     }
     this.changed.fire();
   }
@@ -117,13 +124,21 @@ export class DebugFollower extends DisposableStore {
   private async onStart(session: vscode.DebugSession): Promise<void> {
     this.note(`debug session started: ${session.type} '${session.name}' child=${Boolean(session.configuration.__pendingTargetId)}`);
     // The top-level launch session answers no custom requests; its concrete child has __pendingTargetId.
-    if (!NODE_DEBUG_TYPES.has(session.type) || !session.configuration.__pendingTargetId) return;
+    if (!session.configuration.__pendingTargetId) return;
+    if (BROWSER_DEBUG_TYPES.has(session.type)) {
+      this.browserCandidates.set(session.id, session);
+      if (this.following) await this.followBrowser(session);
+      return;
+    }
+    if (!NODE_DEBUG_TYPES.has(session.type)) return;
     this.candidates.set(session.id, session);
     if (this.following) await this.follow(session);
   }
 
   private onEnd(session: vscode.DebugSession): void {
     this.candidates.delete(session.id);
+    this.browserCandidates.delete(session.id);
+    this.dropBrowser(session.id);
     const f = this.followed.get(session.id);
     if (f) this.drop(f);
   }
@@ -134,11 +149,7 @@ export class DebugFollower extends DisposableStore {
     this.followed.set(session.id, f);
     const log = this.services.log;
     try {
-      const proxy = await requestProxy(session.id);
-      if (!proxy || typeof proxy.port !== 'number') throw new Error('the JavaScript debugger has no CDP connection for this session');
-      if (!isLoopbackHost(proxy.host)) throw new Error(`the debugger's CDP connection is not on loopback (${proxy.host})`);
-      const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
-      const url = `ws://${host}:${proxy.port}${proxy.path ?? ''}`;
+      const url = proxyUrl(await requestProxy(session.id));
       if (this.followed.get(session.id) !== f) return;
       const source = await this.controller.attach({
         description: `debug session '${session.name}'`,
@@ -162,6 +173,27 @@ export class DebugFollower extends DisposableStore {
       log.warn(COMPONENT, `cannot follow debug session '${session.name}': ${(err as Error).message}`);
       this.note(`cannot follow '${session.name}': ${(err as Error).message}`);
     }
+  }
+
+  /** Hands a browser page's CDP proxy to the Cookies view, which shows the cookies the page holds for the app. */
+  private async followBrowser(session: vscode.DebugSession): Promise<void> {
+    if (this.browsersFollowed.has(session.id)) return;
+    this.browsersFollowed.add(session.id);
+    try {
+      const url = proxyUrl(await requestProxy(session.id));
+      if (!this.browsersFollowed.has(session.id)) return;
+      await this.services.browsers.followDebugSession({ session, proxyUrl: url });
+      this.note(`reading the cookies of browser page '${session.name}'`);
+    } catch (err) {
+      this.browsersFollowed.delete(session.id);
+      this.services.log.warn(COMPONENT, `cannot read the cookies of debug session '${session.name}': ${(err as Error).message}`);
+      this.note(`cannot read the cookies of '${session.name}': ${(err as Error).message}`);
+    }
+  }
+
+  private dropBrowser(sessionId: string): void {
+    if (!this.browsersFollowed.delete(sessionId)) return;
+    this.services.browsers.endDebugSession(sessionId);
   }
 
   private async onConnected(f: Followed, client: CdpClient): Promise<void> {
@@ -235,6 +267,14 @@ export class DebugFollower extends DisposableStore {
     if (f.sourceId) this.controller.detach(f.sourceId);
     this.changed.fire();
   }
+}
+
+/** The WebSocket URL of js-debug's CDP proxy; refused unless on loopback. */
+function proxyUrl(proxy: { host: string; port: number; path?: string } | undefined): string {
+  if (!proxy || typeof proxy.port !== 'number') throw new Error('the JavaScript debugger has no CDP connection for this session');
+  if (!isLoopbackHost(proxy.host)) throw new Error(`the debugger's CDP connection is not on loopback (${proxy.host})`);
+  const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
+  return `ws://${host}:${proxy.port}${proxy.path ?? ''}`;
 }
 
 /**

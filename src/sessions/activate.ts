@@ -28,8 +28,8 @@ export function activateSessionsView(services: Services): void {
     onError: (sourceId, err) => log.warn('sessions', `${sourceId}: ${err instanceof Error ? err.message : String(err)}`),
   });
   subs.push({ dispose: () => model.dispose() });
-  const provider = new SessionsTreeProvider(model, treeSettings());
-  subs.push(provider);
+  const provider = new SessionsTreeProvider(model, treeSettings(), (sid) => services.browsers.holdersOf(sid));
+  subs.push(provider, services.browsers.onDidChangeHolders(() => provider.update()));
   const treeView = services.deferred.sessionsView.attach(provider);
   const connections = new StoreConnections(services);
   subs.push(connections);

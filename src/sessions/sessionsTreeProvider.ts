@@ -57,7 +57,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
   private readonly nodes = new Map<string, SessionsNode>();
   private offers: StoreOffer[] = [];
 
-  constructor(private readonly model: SessionsModel, private settings: TreeSettings) {}
+  /** `browsersHolding`: the connected browsers whose cookie carries a session ("in this browser"). */
+  constructor(private readonly model: SessionsModel, private settings: TreeSettings, private readonly browsersHolding: (sid: string) => string[] = () => []) {}
 
   update(settings?: Partial<TreeSettings>): void {
     if (settings) this.settings = { ...this.settings, ...settings };
@@ -348,7 +349,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const debugMark = paused ? 'paused in this request · '
       : marks?.highlight.created.includes(r.id) ? 'created by the last request · '
         : marks?.highlight.changed.includes(r.id) ? 'changed by the last request · ' : '';
-    item.description = `${debugMark}${shortId(r.id)} · ${remaining === null ? (r.ttl === -1 ? 'no expiry' : 'expiry unknown') : remaining <= 0 ? 'expired' : formatDuration(remaining)}`;
+    const browsers = this.browsersHolding(r.id);
+    const inBrowser = browsers.length === 0 ? '' : `in ${browsers.length === 1 ? browsers[0] : `${browsers.length} browsers`} · `;
+    item.description = `${debugMark}${inBrowser}${shortId(r.id)} · ${remaining === null ? (r.ttl === -1 ? 'no expiry' : 'expiry unknown') : remaining <= 0 ? 'expired' : formatDuration(remaining)}`;
     const changed = snap?.changed.has(r.id) ?? false;
     const soon = remaining !== null && remaining <= this.settings.expiringSoonSeconds;
     item.iconPath = paused ? new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.breakpointCurrentStackframeForeground'))
@@ -362,8 +365,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${escapeMd(r.user ?? 'anonymous')}** — ${states}\n\n`);
     md.appendMarkdown(`sid \`${escapeMd(r.id)}\`\n\nexpires ${r.expiresAt ?? 'never'}${r.raw ? `\n\n${escapeMd(r.raw.slice(0, 300))}` : ''}`);
+    if (browsers.length) md.appendMarkdown(`\n\nIn this browser: ${browsers.map(escapeMd).join(', ')} (its cookie carries this session)`);
     item.tooltip = md;
-    item.contextValue = ['session', snap?.source.writable ? 'writable' : '', r.user !== null ? 'user' : '', r.data !== null ? 'json' : ''].filter(Boolean).join(' ');
+    item.contextValue = ['session', snap?.source.writable ? 'writable' : '', r.user !== null ? 'user' : '', r.data !== null ? 'json' : '', browsers.length ? 'inBrowser' : ''].filter(Boolean).join(' ');
     return item;
   }
 

@@ -4,10 +4,11 @@
 // writes are allowed, and a status bar item with the active one's state.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/lifecycle';
+import { workspaceAppUrl } from '../common/appUrl';
 import { readWorkspaceEnvFiles } from '../common/envFiles';
 import type { Services } from '../common/services';
 import { ConnectDecision, RemoteChoice, connectDecision, effectiveSetting, inspectedKey, mayDiscoverInWorkspace, remoteChoiceKey } from '../core/redis/connectionPolicy';
-import { findAppUrl, findRedisUrls, findStorePrefix, normalizeAppUrl } from '../core/redis/discovery';
+import { findRedisUrls, findStorePrefix } from '../core/redis/discovery';
 import { fileSource, postgresSource, redisSource, setupReader, sqliteSource } from '../common/featureBundles';
 import { findPostgresUrls } from '../core/postgres/discovery';
 import { PostgresTarget, describePostgres, isLoopbackPostgres, parsePostgresUrl } from '../core/postgres/target';
@@ -77,7 +78,6 @@ export interface ConnectionPlanEvent {
   writable?: boolean;
 }
 
-const DEFAULT_APP_URL = 'http://localhost:3000/';
 
 export class StoreConnections extends DisposableStore {
   private readonly statusBar: vscode.StatusBarItem;
@@ -206,22 +206,9 @@ export class StoreConnections extends DisposableStore {
     return found;
   }
 
-  /**
-   * The URL of the workspace's app, for curl commands: the `sessionLens.appUrl` setting, else an
-   * `APP_URL`-style variable or `PORT` in the workspace's .env files (trusted only), else localhost:3000.
-   */
+  /** The URL of the workspace's app, for curl commands (see workspaceAppUrl). */
   async appUrl(): Promise<string> {
-    const configured = normalizeAppUrl(this.settings().appUrl);
-    if (configured) return configured;
-    if (mayDiscoverInWorkspace(vscode.workspace.isTrusted) && vscode.workspace.workspaceFolders?.length) {
-      const files = (await readWorkspaceEnvFiles(this.services.log, COMPONENT))
-        .sort((a, b) => envPriority(a.uri) - envPriority(b.uri) || a.uri.path.localeCompare(b.uri.path));
-      for (const file of files) {
-        const url = findAppUrl(file.text);
-        if (url) return url;
-      }
-    }
-    return DEFAULT_APP_URL;
+    return (await workspaceAppUrl(this.services.log, COMPONENT)).url;
   }
 
   /** The PEM of `sessionLens.redis.tls.caFile` (absolute, or relative to the first workspace folder). */
@@ -533,12 +520,6 @@ export class StoreConnections extends DisposableStore {
     this.stateSubscriptions.clear();
     super.dispose();
   }
-}
-
-/** `.env.local` and `.env.development` speak for the dev server before plain `.env`, then the rest. */
-function envPriority(uri: vscode.Uri): number {
-  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-  return ['.env.development.local', '.env.local', '.env.development', '.env'].indexOf(name) + 1 || 9;
 }
 
 function safeDescribe(spec: Pick<ConnectionSpec, 'url' | 'table' | 'schema'>): string {

@@ -38,7 +38,7 @@ export async function openBrowserPage(address: string, url: string | undefined, 
   try {
     parsed = parseInspectorAddress(address);
   } catch (err) {
-    throw new BrowserUnreachableError((err as Error).message.replace(/inspector address/g, 'browser address').replace('Session Lens attaches only', 'Session Lens reads browsers only'));
+    throw new BrowserUnreachableError((err as Error).message.replace(/inspector address/g, 'browser address').replace('Session Lens attaches only to', 'Session Lens reads browsers only on'));
   }
   const where = formatAddress(parsed);
   let targets;
@@ -80,7 +80,8 @@ export async function readBrowserCookies(address: string, url: string, options: 
 /** `Set-Cookie` lines for the decoder: each cookie with the attributes the browser keeps. */
 export function setCookieLines(cookies: readonly BrowserCookie[]): string {
   return cookies.map((c) => {
-    const parts = [`Set-Cookie: ${c.name}=${c.value}`, `Domain=${c.domain.replace(/^\./, '')}`, `Path=${c.path}`];
+    // A host-only cookie (no leading dot) was set without a Domain attribute.
+    const parts = [`Set-Cookie: ${c.name}=${c.value}`, ...(c.domain.startsWith('.') ? [`Domain=${c.domain.slice(1)}`] : []), `Path=${c.path}`];
     if (c.expires > 0) parts.push(`Expires=${new Date(c.expires * 1000).toUTCString()}`);
     if (c.httpOnly) parts.push('HttpOnly');
     if (c.secure) parts.push('Secure');

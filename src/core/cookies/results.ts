@@ -16,6 +16,19 @@ export interface CookieResult {
   readonly secretLabels: readonly string[];
   /** The clock the result was decoded with (ms since the epoch). */
   readonly nowMs: number;
+  /** Set for the live cookies of a connected browser (kept current), absent for pasted input. */
+  readonly browser?: BrowserTag;
+}
+
+/** Which browser a live result belongs to. */
+export interface BrowserTag {
+  /** Stable per browser page connection; a new snapshot of the same browser replaces its result in place. */
+  readonly key: string;
+  /** e.g. "Chromium (127.0.0.1:9222)" or the debug session's name. */
+  readonly label: string;
+  /** The app URL whose cookies are shown (only that origin is read). */
+  readonly url: string;
+  readonly via: 'debug' | 'port';
 }
 
 export type NewResult = Omit<CookieResult, 'id'>;
@@ -30,15 +43,38 @@ export class CookieResults {
 
   constructor(private readonly max = MAX_RESULTS) {}
 
-  /** Stores a result (newest first) with every known secret value removed from its strings, and returns it. */
+  /**
+   * Stores a result with every known secret value removed from its strings, and returns it. Browsers' results come
+   * first and are never dropped; a browser's new result takes the place (and id) of its previous one. Pasted results
+   * follow, newest first, at most `max` of them.
+   */
   add(result: NewResult, secretValues: readonly string[]): CookieResult {
-    const stored: CookieResult = { ...redactDeep(result, secretValues), id: this.nextId++ };
-    this.results = [stored, ...this.results].slice(0, this.max);
+    const key = result.browser?.key;
+    const previous = key === undefined ? undefined : this.results.find((r) => r.browser?.key === key);
+    const stored: CookieResult = { ...redactDeep(result, secretValues), id: previous?.id ?? this.nextId++ };
+    if (previous) {
+      this.results = this.results.map((r) => (r === previous ? stored : r));
+    } else {
+      const browsers = this.results.filter((r) => r.browser);
+      const pasted = this.results.filter((r) => !r.browser);
+      this.results = stored.browser ? [...browsers, stored, ...pasted] : [...browsers, stored, ...pasted.slice(0, this.max - 1)];
+    }
     this.fire();
     return stored;
   }
 
-  /** Newest first. */
+  /** Removes a browser's result (the browser was disconnected). */
+  removeBrowser(key: string): void {
+    const before = this.results.length;
+    this.results = this.results.filter((r) => r.browser?.key !== key);
+    if (this.results.length !== before) this.fire();
+  }
+
+  browserResult(key: string): CookieResult | undefined {
+    return this.results.find((r) => r.browser?.key === key);
+  }
+
+  /** Browsers first, then pasted results newest first. */
   list(): readonly CookieResult[] {
     return this.results;
   }
@@ -47,12 +83,14 @@ export class CookieResults {
     return this.results.find((r) => r.id === id);
   }
 
+  /** The newest pasted result. */
   newest(): CookieResult | undefined {
-    return this.results[0];
+    return this.results.find((r) => !r.browser);
   }
 
+  /** Clears the pasted results; connected browsers stay until they are disconnected. */
   clear(): void {
-    this.results = [];
+    this.results = this.results.filter((r) => r.browser);
     this.fire();
   }
 

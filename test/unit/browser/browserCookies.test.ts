@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { appOrigin, setCookieLines } from '../../../src/core/browser/browserCookies';
+import { cookieHeader, curlCommand } from '../../../src/core/browser/cookieWatch';
 import { decodeCookies } from '../../../src/core/cookies/decode';
 
 describe('browser cookies', () => {
@@ -9,7 +10,7 @@ describe('browser cookies', () => {
       { name: 'theme', value: 'dark', domain: '.example.test', path: '/app', expires: -1, httpOnly: false, secure: true },
     ]);
     assert.equal(lines, [
-      'Set-Cookie: connect.sid=s%3Aabc.def; Domain=localhost; Path=/; Expires=Tue, 01 Jan 2030 00:00:00 GMT; HttpOnly; SameSite=Lax',
+      'Set-Cookie: connect.sid=s%3Aabc.def; Path=/; Expires=Tue, 01 Jan 2030 00:00:00 GMT; HttpOnly; SameSite=Lax',
       'Set-Cookie: theme=dark; Domain=example.test; Path=/app; Secure',
     ].join('\n'));
     const result = await decodeCookies(lines, { secrets: [] });
@@ -23,5 +24,11 @@ describe('browser cookies', () => {
     assert.equal(appOrigin('http://localhost:3000/login').origin, 'http://localhost:3000');
     assert.throws(() => appOrigin('file:///etc/passwd'), /not an http\(s\) URL/);
     assert.throws(() => appOrigin('localhost:3000'), /not an http\(s\) URL|not a URL/);
+  });
+
+  it('copies the cookies as a Cookie header and as a curl command quoted for the shell', () => {
+    const cookies = [{ name: 'connect.sid', value: 's%3Aabc.def' }, { name: 'note', value: "it's" }];
+    assert.equal(cookieHeader(cookies), "connect.sid=s%3Aabc.def; note=it's");
+    assert.equal(curlCommand(cookies, 'http://localhost:3000/profile'), "curl -b 'connect.sid=s%3Aabc.def; note=it'\\''s' 'http://localhost:3000/profile'");
   });
 });

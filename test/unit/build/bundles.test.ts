@@ -20,6 +20,8 @@ const MAY_BE_COPIED = new Set([
   'src/core/lint/docs.ts', 'src/core/lint/edits.ts', 'src/core/lint/gitignore.ts', 'src/core/lint/libraries.ts', 'src/core/lint/memo.ts',
   'src/core/lint/parse.ts', 'src/core/lint/paths.ts', 'src/core/lint/precheck.ts',
   'src/core/redis/url.ts', 'src/core/sessions/describe.ts', 'src/core/sessions/sourceBase.ts', 'src/core/sessions/types.ts', 'src/core/secrets/envFileNames.ts',
+  // Pure functions; the one class (InspectorAddressError) is told apart only inside the inspector bundle.
+  'src/core/inspector/address.ts', 'src/core/shell.ts',
   // The activation bundle takes only its SESSION_SCHEME constant.
   'src/sessions/sessionFileSystem.ts',
   // Each bundle's one namespace object of the same VS Code API (esbuild.config.mjs).

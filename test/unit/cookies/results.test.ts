@@ -31,6 +31,24 @@ describe('Cookies view model', () => {
     assert.equal(changes, 6);
   });
 
+  it('keeps each connected browser\'s result first, replaces it in place (same id) as its cookies change, and never drops or clears it', () => {
+    const results = new CookieResults(2);
+    const browser = { key: 'port:127.0.0.1:9222', label: 'Chrome (127.0.0.1:9222)', url: 'http://localhost:3000/', via: 'port' as const };
+    results.add({ input: 'pasted-1', cookies: [cookie({})], inputWarnings: [], secretLabels: [], nowMs: 0 }, []);
+    const first = results.add({ input: 'b1', cookies: [cookie({ sid: 'one' })], inputWarnings: [], secretLabels: [], nowMs: 0, browser }, []);
+    for (let i = 2; i <= 4; i++) results.add({ input: `pasted-${i}`, cookies: [cookie({})], inputWarnings: [], secretLabels: [], nowMs: 0 }, []);
+    assert.deepEqual(results.list().map((r) => r.input), ['b1', 'pasted-4', 'pasted-3'], 'the browser first; pasted results bounded');
+    const second = results.add({ input: 'b2', cookies: [cookie({ sid: 'two' })], inputWarnings: [], secretLabels: [], nowMs: 1, browser }, []);
+    assert.equal(second.id, first.id, 'the same node in the view');
+    assert.deepEqual(results.list().map((r) => r.input), ['b2', 'pasted-4', 'pasted-3']);
+    assert.equal(results.browserResult(browser.key)?.cookies[0].sid, 'two');
+    assert.equal(results.newest()?.input, 'pasted-4', 'newest is the newest pasted result');
+    results.clear();
+    assert.deepEqual(results.list().map((r) => r.input), ['b2'], 'Clear leaves connected browsers');
+    results.removeBrowser(browser.key);
+    assert.deepEqual(results.list(), []);
+  });
+
   it('removes every known secret value from what it stores (payload strings and keys, input, warnings)', () => {
     const results = new CookieResults();
     const stored = results.add({
