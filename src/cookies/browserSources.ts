@@ -210,6 +210,10 @@ export class BrowserSources implements vscode.Disposable {
     return this.results.browserResult(browser.tag.key);
   }
 
+  resultOfKey(key: string): CookieResult | undefined {
+    return this.results.browserResult(key);
+  }
+
   /** The browser a Cookies view node belongs to. */
   browserOf(node: CookiesNode | undefined): Browser | undefined {
     const key = node ? this.results.get(node.resultId)?.browser?.key : undefined;
@@ -301,6 +305,22 @@ export function registerBrowserCommands(browsers: BrowserSources, view: CookiesV
     const result = await vscode.window.withProgress({ location: { viewId: 'sessionLens.cookies' }, title: 'Connecting to the browser' }, () => browsers.connectPort(address, given.url));
     await view.show(result);
     return result;
+  });
+
+  // From a session in the Sessions view to the browser cookie that carries it.
+  command('sessionLens.revealBrowserCookie', 'Reveal Browser Cookie', async (arg?: { id?: string; sid?: string } | string) => {
+    const sid = typeof arg === 'string' ? arg : arg?.sid ?? arg?.id;
+    if (!sid) throw new Error('choose a session in the Sessions view');
+    for (const tag of browsers.list()) {
+      const result = browsers.resultOfKey(tag.key);
+      const index = result?.cookies.findIndex((c) => c.sid === sid) ?? -1;
+      if (result && index >= 0) {
+        await view.reveal(view.provider.sidNode(result.id, index));
+        return true;
+      }
+    }
+    void vscode.window.showInformationMessage(`Session Lens: no connected browser holds the cookie of session ${shortId(sid)}.`);
+    return false;
   });
 
   command('sessionLens.disconnectBrowser', 'Disconnect Browser', async (arg?: CookiesNode) => {

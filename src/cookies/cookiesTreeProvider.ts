@@ -384,7 +384,12 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     const item = new vscode.TreeItem(browser.label, vscode.TreeItemCollapsibleState.Expanded);
     const n = result.cookies.length;
     const host = new URL(browser.url).host;
-    item.description = `${host} · ${n === 0 ? 'no cookies' : `${n} cookie${n === 1 ? '' : 's'}`} · live`;
+    // Whose session the browser is in, at a glance: the owner its store names, or that the session is gone.
+    const index = result.cookies.findIndex((c) => c.sid);
+    const sidNode = index >= 0 ? nodeId({ type: 'sid', resultId: result.id, index }) : undefined;
+    const whose = sidNode === undefined ? '' : this.sidStates.get(sidNode) === 'notFound' ? 'logged out (stale cookie) · '
+      : this.sidOwners.has(sidNode) ? `${this.sidOwners.get(sidNode)!.split(' · ')[0]} · ` : '';
+    item.description = `${whose}${host} · ${n === 0 ? 'no cookies' : `${n} cookie${n === 1 ? '' : 's'}`} · live`;
     item.iconPath = new vscode.ThemeIcon('browser');
     item.contextValue = `cookieResult browser ${browser.via}`;
     item.tooltip = `${browser.label}: the cookies it holds for ${browser.url} (that origin only), updated as the app sets or clears them.\nSecrets tried: ${result.secretLabels.length ? result.secretLabels.join(', ') : 'none'}`;

@@ -20,6 +20,8 @@ export interface CookiesView {
   readonly treeView: vscode.TreeView<CookiesNode>;
   /** Shows the view, focused, with the result's first cookie selected. */
   show(result: CookieResult): Promise<void>;
+  /** Shows the view, focused, with this node selected. */
+  reveal(node: CookiesNode): Promise<void>;
 }
 
 /** Serves Open as JSON documents from memory (`session-lens-cookies:/Cookie Result N.json`). */
@@ -134,5 +136,10 @@ export function createCookiesView(view: DeferredTreeView<CookiesNode>, results: 
     }
   }
 
-  return { provider, treeView, show };
+  async function reveal(node: CookiesNode): Promise<void> {
+    await vscode.commands.executeCommand(`${COOKIES_VIEW}.focus`);
+    await treeView.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  return { provider, treeView, show, reveal };
 }

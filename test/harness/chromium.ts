@@ -74,7 +74,8 @@ export async function startChromium(): Promise<Chromium> {
         await exited;
       }
       live.delete(child);
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still write to the profile for a moment after the browser exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

@@ -71,7 +71,7 @@ describe('activation', () => {
       postgres: (postgres) => typeof postgres.PgSessionSource === 'function',
       files: (files) => typeof files.FileSessionSource === 'function',
       sqlite: (sqlite) => typeof sqlite.SqliteSessionSource === 'function',
-      inspector: (inspector) => typeof inspector.InspectorSessionSource === 'function',
+      inspector: ([inspector, browser]) => typeof inspector.InspectorSessionSource === 'function' && typeof browser.BrowserCookieWatch === 'function',
     };
     assert.deepEqual(Object.keys(loaders).sort(), Object.keys(expected).sort());
     assert.ok(loadedFiles().includes('ui.js'), 'the features started from dist/features/ui.js');

@@ -80,7 +80,7 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
     const root = cookies.resultNode(shown.id);
     const rootItem = cookies.getTreeItem(root);
     assert.match(String(rootItem.label), /^Chrome \(headless\) at 127\.0\.0\.1:\d+$/);
-    assert.match(String(rootItem.description), /^127\.0\.0\.1:\d+ · 1 cookie · live$/);
+    assert.match(String(rootItem.description), /^alice@example\.test · 127\.0\.0\.1:\d+ · 1 cookie · live$/);
     // Whose session: the owner from Redis on the cookie's session id node.
     await waitUntil(() => cookies.sidState(sidNodeOf(shown)) === 'found' ? true : undefined, cookies.onDidChangeTreeData, 20_000, 'the session found in Redis');
     assert.match(String(cookies.getTreeItem(sidNodeOf(shown)).description), /^alice@example\.test · redis:\/\/127\.0\.0\.1:\d+ \(sess:\) — Enter: reveal$/);
@@ -88,6 +88,14 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
     const aliceNode = await sessionNode(alice.sid);
     await waitUntil(() => /^in Chrome \(headless\) at 127\.0\.0\.1:\d+ · /.test(String(sessions.getTreeItem(aliceNode).description)) ? true : undefined,
       sessions.onDidChangeTreeData as vscode.Event<unknown>, 10_000, '"in this browser" on the session');
+    assert.match(String(cookies.getTreeItem(root).description), /^alice@example\.test · 127\.0\.0\.1:\d+ · 1 cookie · live$/, 'whose session, on the browser');
+    // From the session back to the browser's cookie.
+    assert.equal(await vscode.commands.executeCommand('sessionLens.revealBrowserCookie', aliceNode), true);
+    const cookiesView = (await activateExtension()).testHooks.get('cookies.treeView') as vscode.TreeView<CookiesNode>;
+    await waitUntil(() => {
+      const selected = cookiesView.selection[0];
+      return selected?.type === 'sid' && selected.resultId === shown.id ? true : undefined;
+    }, cookiesView.onDidChangeSelection, 10_000, 'the browser\'s session id node selected');
     await screenshot('browser-cookies-connected');
 
     // Live: the page logs in as someone else; the view follows without a refresh.
@@ -104,6 +112,7 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
     const staleItem = cookies.getTreeItem(sidNodeOf(results.get(afterBob.id)!));
     assert.equal(staleItem.description, 'stale cookie: no connected store holds this session');
     assert.match(String(staleItem.contextValue), / stale$/);
+    assert.match(String(cookies.getTreeItem(browserNode).description), /^logged out \(stale cookie\) · /);
     const profile = JSON.parse(await chromium.open(`${app.url}/profile`)) as { error?: string };
     assert.equal(profile.error, 'not logged in', 'the app agrees: the browser is logged out');
 
@@ -183,6 +192,6 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
 
     await vscode.debug.stopDebugging();
     await waitUntil(() => results.list().some((r) => r.browser && isDebug(r.browser.key)) ? undefined : true, browsers.onDidChange, 20_000, 'the browser gone from the view when debugging stops');
-    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 });
