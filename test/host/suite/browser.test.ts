@@ -15,9 +15,12 @@ import type { CookiesNode, CookiesTreeProvider } from '../../../src/cookies/cook
 import type { SessionsNode, SessionsTreeProvider } from '../../../src/sessions/sessionsTreeProvider';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import { type Chromium, startChromium } from '../../harness/chromium';
+import { startDevServer } from '../../harness/devServer';
 import { activateExtension, redisWithApp, screenshot, sessionLensLog, treeText, waitForLog, waitUntil } from './helpers';
 
 const ENV_SECRET = 'workspace dev secret value';
+// Bundled into out/host-suite/: the fixture app is found from the repository root.
+const FIXTURE_APP = path.resolve(__dirname, '../../test/fixtures/dev-server/app.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('browser cookies (host, real Chromium, Redis and app)', function () {
@@ -141,6 +144,29 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
     assert.equal(results.list().filter((r) => r.browser).length, 0);
     const carolNode = await sessionNode(carolSid);
     assert.doesNotMatch(String(sessions.getTreeItem(carolNode).description), /^in /);
+  });
+
+  it('joins the browser\'s cookie to a session of the in-memory store inside the app (attached through the Node inspector)', async () => {
+    chromium = await startChromium();
+    const app = await startDevServer({ store: 'memory', inspect: true, script: FIXTURE_APP, secret: ENV_SECRET });
+    try {
+      const login = JSON.parse(await chromium.open(`${app.url}/login?user=frank`)) as { sid: string };
+      await vscode.commands.executeCommand('sessionLens.attachNodeProcess', { address: app.inspectorAddress });
+      const sourceId = `inspector:${app.inspectorAddress!}`;
+      const registry = (await activateExtension()).testHooks.get('inprocess.sessionSources') as { get(id: string): unknown };
+      assert.ok(registry.get(sourceId), 'attached');
+      const shown = await vscode.commands.executeCommand<CookieResult>('sessionLens.connectBrowser', { address: chromium.address, url: `${app.url}/` });
+      assert.equal(sidOf(shown), login.sid);
+      assert.equal(shown.cookies[0].verified, true);
+      await waitUntil(() => cookies.sidState(sidNodeOf(shown)) === 'found' ? true : undefined, cookies.onDidChangeTreeData, 20_000, 'the session found in the app\'s memory');
+      assert.match(String(cookies.getTreeItem(sidNodeOf(shown)).description), /^frank@example\.test · .* — Enter: reveal$/);
+      // Logged out by the app: the cookie goes from the browser.
+      await chromium.open(`${app.url}/logout`);
+      await browserResult('no cookie after the app\'s logout', (r) => r.cookies.length === 0);
+      await vscode.commands.executeCommand('sessionLens.detachNodeProcess', sourceId);
+    } finally {
+      await app.stop();
+    }
   });
 
   it('refuses a browser that is not on this machine, in one line', async () => {
