@@ -29,6 +29,8 @@ export async function startChromium(): Promise<Chromium> {
   const child = spawn(CHROMIUM, [
     '--headless=new', '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', `--user-data-dir=${profile}`,
     '--no-first-run', '--no-default-browser-check', '--disable-gpu', '--disable-dev-shm-usage',
+    // Sites that are not on this machine, served by the local fixture app: *.example.test resolves to 127.0.0.1.
+    '--host-resolver-rules=MAP *.example.test 127.0.0.1',
     ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), 'about:blank',
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: realClockEnv() });
   live.add(child);

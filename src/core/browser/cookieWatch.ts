@@ -24,7 +24,7 @@ export interface CookieSnapshot {
 }
 
 export interface WatchOptions {
-  /** The app's URL; without it, the page's own http(s) URL, followed as the page navigates, else `fallbackUrl`. */
+  /** The app's URL; without it, the page's own origin when on loopback (followed as the page navigates), else `fallbackUrl`. */
   appUrl?: string;
   fallbackUrl: string;
   /** Events arrive in bursts (a page load is many responses): one read per burst. */
@@ -48,6 +48,9 @@ export class BrowserCookieWatch {
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<CookieSnapshot> | undefined;
   private again = false;
+  /** Reads started so far, and the number of the one the current snapshot comes from. */
+  private readsStarted = 0;
+  private lastReadStarted = 0;
   private closedReason: string | undefined;
   private readonly changeListeners = new Set<(snapshot: CookieSnapshot) => void>();
   private readonly closeListeners = new Set<(reason: string) => void>();
@@ -81,7 +84,7 @@ export class BrowserCookieWatch {
       client.on('Network.loadingFinished', (p: { requestId: string }) => this.finished(p.requestId)),
       client.on('Network.loadingFailed', (p: { requestId: string }) => this.finished(p.requestId)),
       client.on('Page.frameNavigated', (p: { frame?: { parentId?: string; url?: string } }) => {
-        if (!p.frame || p.frame.parentId || !this.followsPage || !isHttpUrl(p.frame.url)) return;
+        if (!p.frame || p.frame.parentId || !this.followsPage || !isLocalAppUrl(p.frame.url)) return;
         const next = appOrigin(p.frame.url!).origin + '/';
         if (next !== this.url) { this.url = next; this.schedule(); }
       }),
@@ -91,7 +94,7 @@ export class BrowserCookieWatch {
     await client.send('Network.enable', {});
     if (this.followsPage) {
       const pageUrl = await this.pageUrl();
-      if (isHttpUrl(pageUrl)) this.url = appOrigin(pageUrl!).origin + '/';
+      if (isLocalAppUrl(pageUrl)) this.url = appOrigin(pageUrl!).origin + '/';
     }
     await this.refresh();
   }
@@ -145,9 +148,13 @@ export class BrowserCookieWatch {
     if (cookie.secure) params.secure = true;
     if (cookie.sameSite) params.sameSite = cookie.sameSite;
     if (cookie.expires !== undefined && cookie.expires > 0) params.expires = cookie.expires;
+    const startedBefore = this.readsStarted;
     const { success } = await this.client.send<{ success?: boolean }>('Network.setCookie', params);
     if (success === false) throw new Error(`the browser refused the cookie ${cookie.name} for ${url.origin}`);
-    return this.refresh();
+    // A read already under way may predate the new cookie: wait for one that started after it was set.
+    let snapshot = await this.refresh();
+    while (this.lastReadStarted <= startedBefore) snapshot = await this.refresh();
+    return snapshot;
   }
 
   async close(): Promise<void> {
@@ -156,12 +163,14 @@ export class BrowserCookieWatch {
   }
 
   private async read(): Promise<CookieSnapshot> {
+    const started = ++this.readsStarted;
     const url = this.url;
     const { cookies } = await this.client.send<{ cookies: BrowserCookie[] }>('Network.getCookies', { urls: [url] });
     const browserNowMs = await this.browserNow();
     const snapshot: CookieSnapshot = { url, cookies: [...cookies].sort((a, b) => a.name.localeCompare(b.name) || a.path.localeCompare(b.path)), browserNowMs };
     const fingerprint = JSON.stringify([url, snapshot.cookies.map((c) => [c.name, c.value, c.domain, c.path, c.expires, c.httpOnly, c.secure, c.sameSite])]);
     this.current = snapshot;
+    this.lastReadStarted = started;
     if (fingerprint !== this.fingerprint) {
       this.fingerprint = fingerprint;
       for (const l of [...this.changeListeners]) l(snapshot);
@@ -219,8 +228,17 @@ export class BrowserCookieWatch {
   }
 }
 
-function isHttpUrl(url: string | undefined): boolean {
-  return !!url && /^https?:\/\//i.test(url);
+/**
+ * Whether a page's URL may name the app: an http(s) origin on this machine. A page that goes to another site
+ * never makes the watch read that site's cookies.
+ */
+function isLocalAppUrl(url: string | undefined): boolean {
+  if (!url || !/^https?:\/\//i.test(url)) return false;
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** `Cookie:` header text for these cookies (what the browser would send to the app). */

@@ -121,6 +121,19 @@ describe('browser cookie watch (real Chromium)', function () {
     watch = await BrowserCookieWatch.start(client, { fallbackUrl: 'http://localhost:3000/' });
     assert.equal(watch.appUrl, `${app.url}/`);
     assert.equal(watch.snapshot?.cookies[0]?.name, 'connect.sid');
+    // The page goes to a site that is not on this machine (mapped to the app by the harness): its cookies are not read.
+    const elsewhere = `http://app.example.test:${app.port}/count`;
+    assert.match(await chromium.open(elsewhere), /"count":1/);
+    const page = await chromium.page();
+    try {
+      const { cookies } = await page.send('Network.getCookies', { urls: [elsewhere] });
+      assert.equal((cookies as { name: string }[])[0]?.name, 'connect.sid', 'the other site did set its cookie');
+    } finally {
+      await page.close();
+    }
+    const after = await watch.refresh();
+    assert.equal(after.url, `${app.url}/`, 'still the app on this machine');
+    assert.ok(!seen.some((s) => s.url.includes('example.test')), 'no snapshot of the other site');
   });
 
   it('refuses to set a cookie for an app that is not on this machine', async () => {
