@@ -208,6 +208,8 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
     await session.customRequest('evaluate', { expression: `fetch('/login?user=erin', { credentials: 'include' })`, context: 'repl' });
     const erin = await browserResult('erin\'s session after the page\'s fetch', (r) => sidOf(r) !== undefined && sidOf(r) !== daveSid, isDebug);
     assert.equal(JSON.parse(await servers.redis().cli('GET', `sess:${sidOf(erin)!}`) || '{}').user?.name, 'erin');
+    const cookiesView = (await activateExtension()).testHooks.get('cookies.treeView') as vscode.TreeView<CookiesNode>;
+    await cookiesView.reveal(cookies.resultNode(erin.id), { select: true, focus: true, expand: 2 });
     await screenshot('browser-cookies-debugging');
     assert.match(treeText(cookies, cookies.resultNode(erin.id)), /\[pass\] connect\.sid — express-session · verified/);
 
