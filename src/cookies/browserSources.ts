@@ -27,7 +27,8 @@ type DescribeOwners = (result: CookieResult, markStale?: boolean) => Promise<str
 type Register = <A extends unknown[], R>(id: string, title: string, body: (...args: A) => Promise<R>) => void;
 
 interface Browser {
-  readonly tag: BrowserTag;
+  /** Its URL follows the page's origin when no app URL was named. */
+  tag: BrowserTag;
   readonly watch: BrowserCookieWatch;
   readonly debugSessionId?: string;
   /** Decodes run one after another, so an older snapshot never replaces a newer one. */
@@ -135,7 +136,7 @@ export class BrowserSources implements vscode.Disposable {
   private async show(browser: Browser, snapshot: CookieSnapshot): Promise<CookieResult> {
     if (this.browsers.get(browser.tag.key) !== browser) return this.results.browserResult(browser.tag.key)!;
     const tag: BrowserTag = { ...browser.tag, url: snapshot.url };
-    (browser as { tag: BrowserTag }).tag = tag;
+    browser.tag = tag;
     let result: CookieResult;
     if (snapshot.cookies.length === 0) {
       result = this.results.add({ input: '', cookies: [], inputWarnings: [], secretLabels: [], nowMs: snapshot.browserNowMs, browser: tag }, []);

@@ -350,7 +350,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       : marks?.highlight.created.includes(r.id) ? 'created by the last request · '
         : marks?.highlight.changed.includes(r.id) ? 'changed by the last request · ' : '';
     const browsers = this.browsersHolding(r.id);
-    const inBrowser = browsers.length === 0 ? '' : `in ${browsers.length === 1 ? browsers[0] : `${browsers.length} browsers`} · `;
+    // Short, for a narrow view: the browser's name without its address (the tooltip has it).
+    const inBrowser = browsers.length === 0 ? '' : `in ${browsers.length === 1 ? browsers[0].replace(/ at \S+$/, '') : `${browsers.length} browsers`} · `;
     item.description = `${debugMark}${inBrowser}${shortId(r.id)} · ${remaining === null ? (r.ttl === -1 ? 'no expiry' : 'expiry unknown') : remaining <= 0 ? 'expired' : formatDuration(remaining)}`;
     const changed = snap?.changed.has(r.id) ?? false;
     const soon = remaining !== null && remaining <= this.settings.expiringSoonSeconds;

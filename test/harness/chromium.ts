@@ -10,7 +10,30 @@ import { realClockEnv } from './redis';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const live = new Set<ChildProcess>();
-process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
+process.on('exit', () => { for (const p of live) killGroup(p, 'SIGKILL'); });
+
+/** Chromium's helpers (renderer, network, GPU) share its process group: signal them all. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** Resolves once no process of the group is left (nothing announces it: a bounded check every 50 ms). */
+async function groupGone(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } return; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export interface Chromium {
   /** `127.0.0.1:PORT` of the remote debugging port. */
@@ -32,7 +55,7 @@ export async function startChromium(): Promise<Chromium> {
     // Sites that are not on this machine, served by the local fixture app: *.example.test resolves to 127.0.0.1.
     '--host-resolver-rules=MAP *.example.test 127.0.0.1',
     ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], env: realClockEnv() });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], env: realClockEnv(), detached: true });
   live.add(child);
   const port = await new Promise<number>((resolve, reject) => {
     let log = '';
@@ -60,7 +83,10 @@ export async function startChromium(): Promise<Chromium> {
       const client = await page();
       try {
         await client.send('Page.enable');
-        const loaded = new Promise<void>((resolve) => { const stop = client.on('Page.loadEventFired', () => { stop(); resolve(); }); });
+        const loaded = new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${url} did not load within 30 s`)), 30_000);
+          const stop = client.on('Page.loadEventFired', () => { stop(); clearTimeout(timer); resolve(); });
+        });
         await client.send('Page.navigate', { url });
         await loaded;
         const { result } = await client.send('Runtime.evaluate', { expression: 'document.body ? document.body.innerText : ""', returnByValue: true });
@@ -72,12 +98,13 @@ export async function startChromium(): Promise<Chromium> {
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
+        killGroup(child, 'SIGTERM');
         await exited;
       }
+      // Its helpers write to the profile until they exit too.
+      await groupGone(child.pid!);
       live.delete(child);
-      // Chromium's helper processes may still write to the profile for a moment after the browser exits.
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

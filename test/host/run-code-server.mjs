@@ -137,7 +137,7 @@ async function main() {
 
   const screenshotDir = resolve(process.env.SESSION_LENS_SCREENSHOTS ?? join(root, 'out/screenshots'));
   // The README's pictures (`--pictures`) go to docs/images/; every other screenshot to the folder above.
-  const PICTURES = new Set(['sessions-view', 'cookie-decoder', 'diagnostics-quick-fix', 'inprocess-marked-session']);
+  const PICTURES = new Set(['sessions-view', 'cookie-decoder', 'browser-cookies', 'diagnostics-quick-fix', 'inprocess-marked-session']);
   let page;
   // The suite asks for screenshots over loopback HTTP; the page belongs to this process.
   const shotServer = createServer(async (req, res) => {

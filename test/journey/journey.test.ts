@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
+import { type Chromium, startChromium } from '../harness/chromium';
 import { startDemo, type DemoSetup } from '../harness/demoSetup';
 import { createBrowser, DEV_SERVER_APP } from '../harness/devServer';
 import { launchBrowser, startCodeServer, type CodeServer } from '../host/run-code-server.mjs';
@@ -59,6 +60,7 @@ describe('journey', function () {
     let tmp: string;
     let demo: DemoSetup | undefined;
     let session: Session | undefined;
+    let chromium: Chromium | undefined;
 
     before(async () => {
       tmp = mkdtempSync(join(tmpdir(), 'session-lens-journey-'));
@@ -67,6 +69,7 @@ describe('journey', function () {
     });
     after(async () => {
       await closeWorkbench(session);
+      await chromium?.stop();
       await demo?.stop();
       rmSync(tmp, { recursive: true, force: true });
     });
@@ -178,6 +181,24 @@ describe('journey', function () {
       assert.ok(after.length < before.length || !after.some((r) => /hardcoded-secret/.test(r)));
       assert.doesNotMatch(await wb.activeEditorText(), /keyboard cat is not a real secret/, 'the literal secret is gone from the code');
       await wb.screenshot('lint-fixed');
+
+      // 7. No copy-paste: a browser started with a debugging port logs in; "connect to browser" + Enter, its address,
+      //    Enter: the Cookies view shows that browser with its cookie, verified, and whose session it is.
+      chromium = await startChromium();
+      await chromium.open(`${app.url}/login?user=erin`);
+      const connect = await wb.runFromPalette('connect to browser');
+      assert.match(connect, /^Session Lens: Connect to Browser…/, 'the first palette match');
+      assert.equal(await wb.quickInputTitle(), 'Session Lens: Connect to Browser');
+      const address = wb.quickInput.locator('input.input');
+      assert.equal(await address.inputValue(), '127.0.0.1:9222', 'the usual debugging port is offered');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(chromium.address);
+      await page.keyboard.press('Enter');
+      const browserRow = await waitFor(async () => (await wb.treeRows('Cookies')).find((r) => /Chrome \(headless\) at 127\.0\.0\.1:\d+/.test(r) && /erin@example\.test/.test(r)), 30_000, 'the browser in the Cookies view, in erin\'s session');
+      assert.match(browserRow, /1 cookie · live/);
+      const browserRows = await wb.treeRows('Cookies');
+      assert.ok(browserRows.some((r) => /connect\.sid.*verified with SESSION_SECRET \(\.env\)/.test(r)), `the browser's cookie verified: ${browserRows.join(' | ')}`);
+      await wb.screenshot('browser-connected');
     });
   });
 

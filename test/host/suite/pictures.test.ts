@@ -1,13 +1,15 @@
 // The README's pictures, taken from the real UI: the Sessions view with several sessions and one expanded,
-// the Cookies view with a decoded Cookie header, and a diagnostic with its quick fixes. `npm run screenshots` runs this file
+// the Cookies view with a decoded Cookie header and with a browser's live cookies, and a diagnostic with its quick fixes. `npm run screenshots` runs this file
 // alone and writes the PNGs to docs/images/; in `npm test` it runs as a check that each scene can be built.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { BrowserSources } from '../../../src/cookies/browserSources';
 import type { CookiesTreeProvider } from '../../../src/cookies/cookiesTreeProvider';
 import type { CookieResult } from '../../../src/core/cookies/results';
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
+import { startChromium } from '../../harness/chromium';
 import { startDevServer, type DevServer } from '../../harness/devServer';
 import { startRedis, type RedisServer } from '../../harness/redis';
 import { activateExtension, screenshot, sessionLensLog, treeText, waitUntil } from './helpers';
@@ -103,6 +105,28 @@ describe('README pictures', function () {
     await vscode.commands.executeCommand('workbench.actions.treeView.sessionLens.sessions.collapseAll').then(undefined, () => undefined);
     await settle();
     await picture('cookie-decoder');
+  });
+
+  it('the cookies of a browser logged in to the app, live and joined to their session', async () => {
+    await cleanStage();
+    await vscode.commands.executeCommand('sessionLens.clearCookieResults');
+    const chromium = await startChromium();
+    try {
+      await chromium.open(`${app.url}/login?user=carol`);
+      const result = await vscode.commands.executeCommand<CookieResult>('sessionLens.connectBrowser', { address: chromium.address, url: `${app.url}/` });
+      assert.ok(result?.browser, 'the browser is shown');
+      const cookies = (await activateExtension()).testHooks.get('cookies.provider') as CookiesTreeProvider;
+      await waitUntil(() => /^carol@example\.test · /.test(String(cookies.getTreeItem(cookies.resultNode(result.id)).description)) ? true : undefined,
+        cookies.onDidChangeTreeData, 20_000, 'whose session the browser is in');
+      await vscode.commands.executeCommand('sessionLens.cookies.focus');
+      await vscode.commands.executeCommand('workbench.actions.treeView.sessionLens.sessions.collapseAll').then(undefined, () => undefined);
+      await settle();
+      await picture('browser-cookies');
+    } finally {
+      const browsers = (await activateExtension()).testHooks.get('cookies.browsers') as BrowserSources;
+      for (const tag of browsers.list()) await browsers.disconnect(tag.key);
+      await chromium.stop();
+    }
   });
 
   it('a diagnostic with its quick fixes', async () => {
