@@ -266,7 +266,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         const verdict = verdictOf(c);
         const name = c.name ?? '(unnamed cookie)';
         const item = new vscode.TreeItem(name, c.kind === 'session' || (c.kind === 'unknown' && c.payload != null) ? Expanded : Collapsed);
-        item.description = this.cookieDescription(c);
+        item.description = this.cookieDescription(c, result.browser !== undefined);
         const [icon, color] = VERDICT_ICON[verdict];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         item.contextValue = `cookie ${verdict}${c.sid ? ' sid' : ''}${result.browser ? ' browser' : ''}`;
@@ -274,7 +274,7 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
         tip.appendText(`${name}: ${c.format}${c.library ? ` (${c.library})` : ''}\n\n${verdictText(c)}${c.expired ? ' — EXPIRED' : ''}`);
         if (c.error) tip.appendText(`\n\n${c.error}`);
         item.tooltip = tip;
-        item.accessibilityInformation = { label: `Cookie ${name}, ${this.cookieDescription(c)}` };
+        item.accessibilityInformation = { label: `Cookie ${name}, ${this.cookieDescription(c, result.browser !== undefined)}` };
         return item;
       }
       case 'sid': {
@@ -397,11 +397,14 @@ export class CookiesTreeProvider implements vscode.TreeDataProvider<CookiesNode>
     return item;
   }
 
-  private cookieDescription(c: DecodedCookie): string {
+  private cookieDescription(c: DecodedCookie, inBrowser = false): string {
     const verdict = verdictOf(c);
     if (verdict === 'not-session') return `not a session cookie${c.purpose ? ` · ${c.purpose}` : ''}`;
     if (verdict === 'unrecognized') return VERDICT_WORDS.unrecognized;
-    return `${c.format} · ${verdictText(c)}${c.expired ? ' · EXPIRED' : ''}`;
+    // A browser sends it with every request: say what the server makes of it, and why.
+    const rejected = !inBrowser ? '' : c.verified === false ? ' · the app rejects it: no secret matches its signature'
+      : c.expired ? ' · the browser no longer sends it' : '';
+    return `${c.format} · ${verdictText(c)}${c.expired ? ' · EXPIRED' : ''}${rejected}`;
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@ import type { SessionsNode, SessionsTreeProvider } from '../../../src/sessions/s
 import type { SessionsModel } from '../../../src/core/sessions/sessionsModel';
 import { type Chromium, startChromium } from '../../harness/chromium';
 import { startDevServer } from '../../harness/devServer';
+import { signCookie } from '../../../src/core/cookies/sign';
 import { activateExtension, redisWithApp, screenshot, sessionLensLog, treeText, waitForLog, waitUntil } from './helpers';
 
 const ENV_SECRET = 'workspace dev secret value';
@@ -148,6 +149,29 @@ describe('browser cookies (host, real Chromium, Redis and app)', function () {
     assert.match(header, new RegExp(`^Cookie: connect\\.sid=s%3A${carolSid}\\.`));
     const curl = await run<string>('sessionLens.copyBrowserCurl', browserNode);
     assert.match(curl, new RegExp(`^curl -b 'connect\\.sid=s%3A${carolSid}\\.[^']+' '${app.url}/'$`));
+
+    const carolRow = await sessionNode(carolSid);
+    await waitUntil(() => /^in Chrome \(headless\) · /.test(String(sessions.getTreeItem(carolRow).description)) ? true : undefined,
+      sessions.onDidChangeTreeData as vscode.Event<unknown>, 10_000, 'carol\'s session "in this browser" after the switch');
+
+    // A cookie the server would reject (signed with another secret) says why, once the page's next response comes.
+    const forged = signCookie('express-session', carolSid, 'not the app secret');
+    assert.ok(!('error' in forged));
+    const page = await chromium.page();
+    try {
+      await page.send('Network.setCookie', { name: 'connect.sid', value: forged.value, url: `${app.url}/`, httpOnly: true, sameSite: 'Lax' });
+    } finally {
+      await page.close();
+    }
+    assert.match(await chromium.open(`${app.url}/profile`), /not logged in/, 'the app rejects it');
+    const rejected = await browserResult('the forged cookie in the view', (r) => r.cookies[0]?.verified === false);
+    const rejectedItem = cookies.getTreeItem(cookies.firstCookieNode(rejected));
+    assert.equal(rejectedItem.description, 'express-session · NOT verified · the app rejects it: no secret matches its signature');
+    assert.match(String(rejectedItem.contextValue), /^cookie not-verified sid browser$/);
+    // The server would not take it: the Sessions view no longer says carol's session is in this browser.
+    await waitUntil(() => /^in /.test(String(sessions.getTreeItem(carolRow).description)) ? undefined : true,
+      sessions.onDidChangeTreeData as vscode.Event<unknown>, 10_000, 'carol\'s session no longer "in this browser"');
+    await run('sessionLens.switchBrowserSession', browserNode, { sid: carolSid, confirmed: true });
 
     // Cookie values stay out of the log.
     const signature = header.split('.').pop()!;
