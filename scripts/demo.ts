@@ -1,11 +1,13 @@
 // `npm run demo`: the product working in one command. Starts the fixture dev server (connect-redis on a
 // private redis-server when one is installed, else the MemoryStore with an inspector port), logs a few
-// browsers in, opens code-server with the built extension on a demo workspace, and prints the URL.
+// browsers in (and a headless Chromium with a debugging port, when installed, for Connect to Browser…), opens
+// code-server with the built extension on a demo workspace, and prints the URL.
 // Ctrl-C stops everything it started.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startChromium } from '../test/harness/chromium';
 import { startDemo } from '../test/harness/demoSetup';
 import { ensureSystemPackages } from './system-packages.mjs';
 
@@ -31,6 +33,13 @@ async function main(): Promise<void> {
     cleanups.push(() => demo.stop());
     const { app, redis, workspace } = demo;
 
+    // A browser logged in to the dev server, for Connect to Browser… (when Debian's Chromium is installed).
+    const chromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') ? await startChromium() : undefined;
+    if (chromium) {
+      cleanups.push(() => chromium.stop());
+      await chromium.open(`${app.url}/login?user=erin`);
+    }
+
     const { startCodeServer } = await import('../test/host/run-code-server.mjs');
     const server = await startCodeServer({
       workspace,
@@ -43,6 +52,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`[demo] dev server:  ${app.url}  (store: ${redis ? `Redis ${redis.url}` : `memory, inspector ${app.inspectorAddress}`})`);
     console.log(`[demo]   try ${app.url}/login?user=dave , ${app.url}/profile , ${app.url}/logout`);
+    if (chromium) console.log(`[demo] browser:     headless Chromium logged in as erin, debugging port ${chromium.address}: run "Session Lens: Connect to Browser…" with that address`);
     console.log(`[demo] VS Code:     ${url}`);
     console.log('[demo] open the VS Code URL in a browser; Ctrl-C stops everything.');
   } catch (err) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { readBrowserCookies } from '../../src/core/browser/browserCookies';
 import { rawCommand } from '../harness/redis';
 
 const root = join(__dirname, '../..');
@@ -29,6 +30,12 @@ describe('npm run demo', function () {
     });
     const redisPort = /store: Redis redis:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
     assert.ok(redisPort, 'the demo runs a private redis-server when one is installed');
+    // A browser logged in to the dev server, for Connect to Browser…: it holds the app's session cookie.
+    const appUrl = /\[demo\] dev server: +(\S+)/.exec(output)?.[1];
+    const browserAddress = /debugging port (127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    assert.ok(appUrl && browserAddress, `the demo names its app and browser:\n${output}`);
+    const held = await readBrowserCookies(browserAddress, `${appUrl}/`);
+    assert.deepEqual(held.cookies.map((c) => c.name), ['connect.sid']);
 
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
     try {
@@ -51,5 +58,6 @@ describe('npm run demo', function () {
     demo.kill('SIGINT');
     assert.equal(await exited, 0);
     await assert.rejects(rawCommand(Number(redisPort), 'PING', 500), 'the private redis-server is stopped');
+    await assert.rejects(readBrowserCookies(browserAddress, `${appUrl}/`), /nothing listens there/, 'the demo\'s browser is stopped');
   });
 });
