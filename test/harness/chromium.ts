@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CdpClient } from '../../src/core/inspector/cdpClient';
 import { listInspectorTargets } from '../../src/core/inspector/address';
+import { startDevServer, type DevServer, type DevServerOptions } from './devServer';
 import { realClockEnv } from './redis';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -107,4 +108,19 @@ export async function startChromium(): Promise<Chromium> {
       rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
+}
+
+/** For a describe block: headless Chromium and the fixture app, started before its tests and stopped after them. */
+export function chromiumWithApp(options: DevServerOptions = { store: 'memory' }): { chromium(): Chromium; app(): DevServer } {
+  let chromium: Chromium | undefined;
+  let app: DevServer | undefined;
+  before(async () => {
+    chromium = await startChromium();
+    app = await startDevServer(options);
+  });
+  after(async () => {
+    await app?.stop();
+    await chromium?.stop();
+  });
+  return { chromium: () => chromium!, app: () => app! };
 }

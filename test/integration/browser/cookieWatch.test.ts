@@ -7,8 +7,8 @@ import { openBrowserPage } from '../../../src/core/browser/browserCookies';
 import { BrowserCookieWatch, type CookieSnapshot } from '../../../src/core/browser/cookieWatch';
 import { signCookie } from '../../../src/core/cookies/sign';
 import type { CdpClient } from '../../../src/core/inspector/cdpClient';
-import { type Chromium, startChromium } from '../../harness/chromium';
-import { DEFAULT_SECRET, type DevServer, startDevServer } from '../../harness/devServer';
+import { type Chromium, chromiumWithApp } from '../../harness/chromium';
+import { DEFAULT_SECRET, type DevServer } from '../../harness/devServer';
 
 /** Resolves with the first snapshot (the current one included) that satisfies `test`. */
 function snapshotWhere(watch: BrowserCookieWatch, test: (s: CookieSnapshot) => boolean, what: string): Promise<CookieSnapshot> {
@@ -26,21 +26,15 @@ const sidOf = (s: CookieSnapshot) => {
 
 describe('browser cookie watch (real Chromium)', function () {
   this.timeout(90_000);
-  let chromium: Chromium;
-  let app: DevServer;
   let client: CdpClient;
   let watch: BrowserCookieWatch;
   /** Every snapshot the watch reported, to check that no other site's cookie was ever in one. */
   const seen: CookieSnapshot[] = [];
 
-  before(async () => {
-    chromium = await startChromium();
-    app = await startDevServer({ store: 'memory' });
-  });
-  after(async () => {
-    await app?.stop();
-    await chromium?.stop();
-  });
+  const servers = chromiumWithApp();
+  let chromium: Chromium;
+  let app: DevServer;
+  before(() => { chromium = servers.chromium(); app = servers.app(); });
   beforeEach(async () => {
     await chromium.open('about:blank');
     const page = await chromium.page();

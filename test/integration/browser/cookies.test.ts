@@ -3,23 +3,16 @@
 // cookie never read; a wrong secret, a browser that is not there and a remote address each said in one line.
 import assert from 'node:assert/strict';
 import { runCli } from '../../harness/cli';
-import { type Chromium, startChromium } from '../../harness/chromium';
-import { DEFAULT_SECRET, type DevServer, startDevServer } from '../../harness/devServer';
+import { type Chromium, chromiumWithApp } from '../../harness/chromium';
+import { DEFAULT_SECRET, type DevServer } from '../../harness/devServer';
 import { closedPort } from '../../harness/redis';
 
 describe('cli: session-lens cookies --browser (real Chromium)', function () {
   this.timeout(90_000);
+  const servers = chromiumWithApp();
   let chromium: Chromium;
   let app: DevServer;
-
-  before(async () => {
-    chromium = await startChromium();
-    app = await startDevServer({ store: 'memory' });
-  });
-  after(async () => {
-    await app?.stop();
-    await chromium?.stop();
-  });
+  before(() => { chromium = servers.chromium(); app = servers.app(); });
 
   it('decodes and verifies the app\'s session cookie the browser holds, and reads no other site\'s cookie', async () => {
     const body = JSON.parse(await chromium.open(`${app.url}/login?user=alice`)) as { sid: string };
