@@ -59,6 +59,15 @@ function pushChildren(node: t.Node, stack: t.Node[]): void {
   }
 }
 
+/** Pushes the nodes of a child list (holes skipped) so that they pop in source order. */
+function pushList(list: readonly (t.Node | null | undefined)[] | null | undefined, stack: t.Node[]): void {
+  if (!list) return;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = list[i];
+    if (c) stack.push(c);
+  }
+}
+
 /** Calls `visit` on `root` and every node below it, depth-first in source order; `false` from `visit` skips that node's children. */
 export function walk(root: t.Node, visit: (node: t.Node) => boolean | void): void {
   const stack: t.Node[] = [root];
@@ -131,7 +140,13 @@ export function indexFile(file: t.File): FileIndex {
           index.patternDeclarators.push(node);
         }
         break;
-      case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
+      case 'ArrowFunctionExpression': case 'FunctionDeclaration': case 'FunctionExpression':
+        index.functions.push(node);
+        stack.push(node.body);
+        if (node.predicate) stack.push(node.predicate);
+        pushList(node.params, stack);
+        if (node.type !== 'ArrowFunctionExpression' && node.id) stack.push(node.id);
+        continue;
       case 'ObjectMethod': case 'ClassMethod':
         index.functions.push(node);
         break;
@@ -148,6 +163,21 @@ export function indexFile(file: t.File): FileIndex {
         stack.push(node.right);
         stack.push(node.left);
         continue;
+      case 'VariableDeclaration': pushList(node.declarations, stack); continue;
+      case 'BlockStatement': case 'Program':
+        pushList(node.body, stack);
+        pushList(node.directives, stack);
+        continue;
+      case 'ObjectExpression': pushList(node.properties, stack); continue;
+      case 'ArrayExpression': pushList(node.elements, stack); continue;
+      case 'ReturnStatement': if (node.argument) stack.push(node.argument); continue;
+      case 'AwaitExpression': case 'UnaryExpression': case 'SpreadElement': if (node.argument) stack.push(node.argument); continue;
+      case 'IfStatement': case 'ConditionalExpression':
+        if (node.alternate) stack.push(node.alternate);
+        stack.push(node.consequent);
+        stack.push(node.test);
+        continue;
+      case 'TemplateLiteral': pushList(node.expressions, stack); continue; // its quasis are leaves
       case 'StringLiteral': {
         const raw = (node.extra as { raw?: string } | undefined)?.raw;
         if (raw !== undefined) { const q = raw.charCodeAt(0); if (q === 39) index.quotes.single++; else if (q === 34) index.quotes.double++; }
