@@ -9,6 +9,20 @@ import { RULES } from './rules';
 import { isSuppressed, suppressions } from './suppress';
 import type { FileEdit, Finding, Fix, LintOptions, LintResult, RuleLevel, Severity } from './types';
 
+/** See `keptArg`. */
+class FixArg {}
+
+/**
+ * A rule's fix argument as its finding keeps it: an object literal is copied into a class instance, so the literal
+ * the rule wrote dies young. V8 pretenures the allocation site of a literal whose objects survive young-generation
+ * collections (as every finding's argument does while one large file is analyzed), and the arguments of every file
+ * linted later then went straight to the old generation and kept their syntax trees alive there.
+ */
+function keptArg(arg: unknown): unknown {
+  if (typeof arg !== 'object' || arg === null || Object.getPrototypeOf(arg) !== Object.prototype) return arg;
+  return Object.assign(new FixArg(), arg);
+}
+
 /** A finding whose fixes are built on first read (see `FixBuilder`), then kept. */
 class LintFinding implements Finding {
   // Private (#) so that neither deepEqual nor a spread sees the builder's state, only the finding's own fields.
@@ -32,7 +46,7 @@ class LintFinding implements Finding {
     file: FixFile | undefined,
   ) {
     this.#builder = builder;
-    this.#arg = arg;
+    this.#arg = keptArg(arg);
     this.#file = file;
   }
 

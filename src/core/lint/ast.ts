@@ -82,6 +82,13 @@ function isSetCookieKey(key: t.Node, computed: boolean): boolean {
   return name !== undefined && name.length === 10 && name.toLowerCase() === 'set-cookie';
 }
 
+/**
+ * Indexes one file in one walk. Lists made per node are made with `Array.of`, not `[...]`: V8 pretenures the
+ * allocation site of an array or object literal whose objects survive young-generation collections, as every list
+ * of one large file does while it is analyzed, and the lists of every file analyzed later then went straight to the
+ * old generation and kept their syntax trees alive there. Arrays from `Array.of` and class instances have no such
+ * site.
+ */
 export function indexFile(file: t.File): FileIndex {
   const index: FileIndex = {
     parents: new ParentFinder(file.program), calls: [], news: [], assignments: [], declarators: new Map(), patternDeclarators: [], functionNames: new Map(), reassigned: new Set(),
@@ -132,7 +139,8 @@ export function indexFile(file: t.File): FileIndex {
       case 'VariableDeclarator':
         if (node.id.type === 'Identifier') {
           const list = index.declarators.get(node.id.name);
-          if (list) list.push(node); else index.declarators.set(node.id.name, [node]);
+          // Array.of, not a literal: see `indexFile`.
+          if (list) list.push(node); else index.declarators.set(node.id.name, Array.of(node));
           if (node.init && isFunctionNode(node.init)) index.functionNames.set(node.init, node.id);
           if (node.init) stack.push(node.init);
           continue;

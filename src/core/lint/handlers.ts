@@ -66,6 +66,11 @@ function nameKind(name: string): HandlerKind | undefined {
   return LOGIN_NAME.test(name) ? 'login' : LOGOUT_NAME.test(name) ? 'logout' : undefined;
 }
 
+/** A class, not an object literal: handlers are kept with the model (see `indexFile` in ast.ts). */
+class FoundHandler implements Handler {
+  constructor(readonly fn: t.Function, readonly kind: HandlerKind, readonly anchor: t.Node, readonly route: Route | undefined) {}
+}
+
 interface Registration { route: Route; anchor: t.Node; args: t.Node[] }
 
 class HandlerFinder {
@@ -104,7 +109,7 @@ class HandlerFinder {
   private add(fn: t.Function, kind: HandlerKind, anchor: t.Node, route?: Route): void {
     if (this.seen.has(fn)) return;
     this.seen.add(fn);
-    this.out.push({ fn, kind, anchor, route });
+    this.out.push(new FoundHandler(fn, kind, anchor, route));
   }
 
   /** `x.post('/login', ...)`, `x.route('/login').post(...)`, `x.route({ method, url, handler })`. */

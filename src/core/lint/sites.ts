@@ -54,6 +54,43 @@ export interface CookieCall {
   defaultHttpOnly: boolean;
 }
 
+// What this file finds is kept until the file's findings are made, so it is made of class instances, not object
+// literals (see `indexFile`).
+class Site implements SessionSite {
+  declare cookie?: ObjectInfo;
+  declare cookieKey?: 'cookie' | 'cookieOptions';
+  constructor(
+    readonly library: Library,
+    readonly call: t.CallExpression,
+    readonly anchor: t.Node,
+    readonly optionsNode: t.Node | undefined,
+    readonly optionsValue: Value | undefined,
+    readonly options: ObjectInfo | undefined,
+    readonly mount: SessionSite['mount'],
+  ) {}
+}
+
+class Mount {
+  constructor(readonly app: string, readonly statement: t.Node) {}
+}
+
+class CallCookie implements CookieCall {
+  constructor(
+    readonly kind: CookieCall['kind'],
+    readonly node: t.Node,
+    readonly name: string,
+    readonly optionsNode: t.Node | undefined,
+    readonly options: ObjectInfo | undefined,
+    readonly optionsUnknown: boolean,
+    readonly defaultHttpOnly: boolean,
+  ) {}
+}
+
+class HeaderCookie implements CookieCall {
+  readonly kind = 'header';
+  constructor(readonly node: t.Node, readonly name: string, readonly text: string, readonly defaultHttpOnly: boolean) {}
+}
+
 export const EMPTY_OPTIONS = (ev: Evaluator): ObjectInfo => new ObjectInfo(new Map(), true, undefined, [], ev);
 
 export function findSessionSites(model: FileModel): SessionSite[] {
@@ -64,7 +101,7 @@ export function findSessionSites(model: FileModel): SessionSite[] {
   const add = (library: Library, call: t.CallExpression, optionsNode: t.Node | undefined) => {
     const optionsValue = optionsNode ? evaluator.evaluate(optionsNode) : undefined;
     const options = optionsNode === undefined ? EMPTY_OPTIONS(evaluator) : optionsValue?.k === 'obj' ? optionsValue.obj : undefined;
-    sites.push(withCookie({ library, call, anchor: call.callee, optionsNode, optionsValue, options, mount: findMount(model, call, library) }));
+    sites.push(withCookie(new Site(library, call, call.callee, optionsNode, optionsValue, options, findMount(model, call, library))));
   };
   for (const call of index.calls) {
     if (hasSpreadArgument(call)) continue;
@@ -121,7 +158,7 @@ function findMount(model: FileModel, call: t.CallExpression, library: Library): 
   const { index } = model;
   if (library === 'fastify-session' || library === 'secure-session') {
     const app = memberChain((call.callee as t.MemberExpression).object)?.join('.');
-    return app ? { app, statement: model.statementOf(call) } : undefined;
+    return app ? new Mount(app, model.statementOf(call)) : undefined;
   }
   let user: t.Node = call;
   let parent = index.parents.get(call);
@@ -134,7 +171,7 @@ function findMount(model: FileModel, call: t.CallExpression, library: Library): 
   }
   if (parent?.type === 'CallExpression' && memberName(parent.callee) === 'use' && parent.arguments.includes(user as t.Expression)) {
     const app = memberChain((parent.callee as t.MemberExpression).object)?.join('.');
-    return app ? { app, statement: model.statementOf(parent) } : undefined;
+    return app ? new Mount(app, model.statementOf(parent)) : undefined;
   }
   return undefined;
 }
@@ -187,7 +224,7 @@ export function findCookieCalls(model: FileModel): CookieCall[] {
         if (v.k === 'obj') options = v.obj; else optionsUnknown = true;
       }
       if (options && expiresNow(model, options)) continue;
-      out.push({ kind, node: call, name, optionsNode, options, optionsUnknown, defaultHttpOnly: kind === 'cookies.set' && objectChain?.[0] === 'ctx' });
+      out.push(new CallCookie(kind, call, name, optionsNode, options, optionsUnknown, kind === 'cookies.set' && objectChain?.[0] === 'ctx'));
       continue;
     }
     if (HEADER_METHODS.includes(method) && call.arguments.length >= 2) {
@@ -403,5 +440,5 @@ function headerCookies(model: FileModel, node: t.Node): CookieCall[] {
   if (headerClears(text, value)) return [];
   // A literal value must look like a token; an interpolated one may be anything.
   if (!value.includes('${}') && !TOKEN_LIKE.test(value.trim()) && !ID_LIKE.test(value.trim())) return [];
-  return [{ kind: 'header', node: n, name, text, defaultHttpOnly: false }];
+  return Array.of<CookieCall>(new HeaderCookie(n, name, text, false));
 }

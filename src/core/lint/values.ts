@@ -23,6 +23,38 @@ export type Value =
   | { k: 'multi'; values: Value[]; node: t.Node }
   | { k: 'unknown'; node: t.Node };
 
+// Values and properties are class instances, made by the functions below, not object literals (and lists of values
+// are made with `Array.of`, not array literals): V8 pretenures the
+// allocation site of a literal whose objects survive young-generation collections, as every value of one large file
+// does while it is analyzed. Every value of the files analyzed after it then went straight to the old generation
+// and kept their syntax trees alive there until the next full collection. Class instances have no such site.
+class LiteralValue<K extends 'str' | 'num' | 'bool', V> { constructor(readonly k: K, readonly v: V, readonly node: t.Node) {} }
+class BareValue<K extends 'null' | 'undef' | 'unknown'> { constructor(readonly k: K, readonly node: t.Node) {} }
+class EnvValue { readonly k = 'env'; constructor(readonly name: string | undefined, readonly node: t.Node) {} }
+class ObjectValue { readonly k = 'obj'; constructor(readonly obj: ObjectInfo, readonly node: t.Node) {} }
+class ArrayValue { readonly k = 'arr'; constructor(readonly elements: Value[], readonly complete: boolean, readonly node: t.Node) {} }
+class OrValue { readonly k = 'or'; constructor(readonly op: '||' | '??', readonly left: Value, readonly right: Value, readonly node: t.Node) {} }
+class CondValue {
+  readonly k = 'cond';
+  readonly else: Value;
+  constructor(readonly test: string, readonly then: Value, otherwise: Value, readonly node: t.Node) { this.else = otherwise; }
+}
+class FunctionValue { readonly k = 'fn'; constructor(readonly fn: t.Function, readonly node: t.Node) {} }
+class NewValue { readonly k = 'new'; constructor(readonly callee: ModuleRef | undefined, readonly node: t.NewExpression) {} }
+class ModuleValue { readonly k = 'module'; constructor(readonly ref: ModuleRef, readonly node: t.Node) {} }
+class MultiValue { readonly k = 'multi'; constructor(readonly values: Value[], readonly node: t.Node) {} }
+
+const str = (v: string, node: t.Node): Value => new LiteralValue('str', v, node);
+const num = (v: number, node: t.Node): Value => new LiteralValue('num', v, node);
+const bool = (v: boolean, node: t.Node): Value => new LiteralValue('bool', v, node);
+const unknown = (node: t.Node): Value => new BareValue('unknown', node);
+const undef = (node: t.Node): Value => new BareValue('undef', node);
+
+/** A property of an object: see `PropInfo`. */
+class Prop implements PropInfo {
+  constructor(readonly key: string, readonly value: Value, readonly prop: t.ObjectProperty | t.ObjectMethod | undefined, readonly assigned: Value[]) {}
+}
+
 export interface PropInfo {
   key: string;
   value: Value;
@@ -76,8 +108,7 @@ export class ObjectInfo {
     const assigned = this.roots.length === 0 ? NO_VALUES : this.evaluator.assignedValues(this, key);
     if (!own && assigned.length === 0) return undefined;
     if (assigned.length === 0) return own;
-    const first = own ?? { key, value: { k: 'undef', node: assigned[0].node } as Value, assigned: [] };
-    return { ...first, assigned };
+    return new Prop(key, own ? own.value : undef(assigned[0].node), own?.prop, assigned);
   }
 
   /** The effective value: the literal one, or `multi` when it is also assigned later. */
@@ -87,7 +118,7 @@ export class ObjectInfo {
     if (p.assigned.length === 0) return p.value;
     const kept = this.multis?.get(key);
     if (kept) return kept;
-    const v: Value = { k: 'multi', values: p.prop ? [p.value, ...p.assigned] : p.assigned, node: p.value.node };
+    const v: Value = new MultiValue(p.prop ? Array.of(p.value, ...p.assigned) : p.assigned, p.value.node);
     if (this.evaluator.idle) (this.multis ??= new Map()).set(key, v);
     return v;
   }
@@ -130,7 +161,7 @@ export class Evaluator {
       let byKey = members.get(prefix);
       if (!byKey) members.set(prefix, (byKey = new Map()));
       const list = byKey.get(last);
-      if (list) list.push(a); else byKey.set(last, [a]);
+      if (list) list.push(a); else byKey.set(last, Array.of(a));
     }
     for (const call of this.index.calls) {
       if (call.arguments[0] && isChain(call.callee, 'Object', 'assign')) {
@@ -159,7 +190,7 @@ export class Evaluator {
       const list = members.get(prefixes[i])?.get(key);
       if (!list) continue;
       const r = obj.roots[i];
-      for (const a of list) (out ??= []).push(this.evaluate(a.right, [{ name: r.name, path: [...r.path, key] }]));
+      for (const a of list) (out ??= Array.of<Value>()).push(this.evaluate(a.right, [{ name: r.name, path: [...r.path, key] }]));
     }
     return out ?? NO_VALUES;
   }
@@ -200,8 +231,8 @@ export class Evaluator {
   evaluate(node: t.Node, roots: Root[] = [], depth = 0): Value {
     const n = unwrap(node);
     const active = this.active;
-    if (depth > 12 || active.length >= MAX_ACTIVE) return { k: 'unknown', node: n };
-    for (let i = active.length - 1; i >= 0; i--) if (active[i] === n) return { k: 'unknown', node: n };
+    if (depth > 12 || active.length >= MAX_ACTIVE) return unknown(n);
+    for (let i = active.length - 1; i >= 0; i--) if (active[i] === n) return unknown(n);
     active.push(n);
     try {
       return this.evaluateNode(n, roots, depth);
@@ -212,47 +243,47 @@ export class Evaluator {
 
   private evaluateNode(n: t.Node, roots: Root[], depth: number): Value {
     switch (n.type) {
-      case 'StringLiteral': return { k: 'str', v: n.value, node: n };
+      case 'StringLiteral': return str(n.value, n);
       case 'TemplateLiteral':
-        if (n.expressions.length === 0) return { k: 'str', v: n.quasis[0]?.value.cooked ?? '', node: n };
-        return { k: 'unknown', node: n };
-      case 'NumericLiteral': return { k: 'num', v: n.value, node: n };
-      case 'BooleanLiteral': return { k: 'bool', v: n.value, node: n };
-      case 'NullLiteral': return { k: 'null', node: n };
+        if (n.expressions.length === 0) return str(n.quasis[0]?.value.cooked ?? '', n);
+        return unknown(n);
+      case 'NumericLiteral': return num(n.value, n);
+      case 'BooleanLiteral': return bool(n.value, n);
+      case 'NullLiteral': return new BareValue('null', n);
       case 'Identifier': {
-        if (n.name === 'undefined') return { k: 'undef', node: n };
+        if (n.name === 'undefined') return undef(n);
         const ref = this.bindings.resolve(n);
-        if (ref) return { k: 'module', ref, node: n };
+        if (ref) return new ModuleValue(ref, n);
         const decl = this.declaration(n.name, n);
-        if (!decl?.init) return { k: 'unknown', node: n };
+        if (!decl?.init) return unknown(n);
         return this.evaluate(decl.init, [{ name: n.name, path: [] }, ...roots], depth + 1);
       }
       case 'MemberExpression': case 'OptionalMemberExpression': {
         const env = envAccess(n);
-        if (env !== undefined) return env === '' ? { k: 'env', node: n } : { k: 'env', name: env, node: n };
+        if (env !== undefined) return new EnvValue(env === '' ? undefined : env, n);
         const obj = this.evaluate(n.object, [], depth + 1);
         const name = propertyName(n.property, n.computed);
         if (obj.k === 'obj' && name !== undefined) {
           const v = obj.obj.value(name);
           if (v) return v;
-          return obj.obj.complete ? { k: 'undef', node: n } : { k: 'unknown', node: n };
+          return obj.obj.complete ? undef(n) : unknown(n);
         }
-        if (obj.k === 'arr' && name !== undefined && /^\d+$/.test(name) && obj.complete) return obj.elements[Number(name)] ?? { k: 'undef', node: n };
-        if (obj.k === 'module' && name !== undefined) return { k: 'module', ref: { module: obj.ref.module, path: [...obj.ref.path, name] }, node: n };
-        return { k: 'unknown', node: n };
+        if (obj.k === 'arr' && name !== undefined && /^\d+$/.test(name) && obj.complete) return obj.elements[Number(name)] ?? undef(n);
+        if (obj.k === 'module' && name !== undefined) return new ModuleValue({ module: obj.ref.module, path: [...obj.ref.path, name] }, n);
+        return unknown(n);
       }
       case 'LogicalExpression': {
-        if (n.operator === '&&') return { k: 'unknown', node: n };
-        return { k: 'or', op: n.operator, left: this.evaluate(n.left, [], depth + 1), right: this.evaluate(n.right, [], depth + 1), node: n };
+        if (n.operator === '&&') return unknown(n);
+        return new OrValue(n.operator, this.evaluate(n.left, [], depth + 1), this.evaluate(n.right, [], depth + 1), n);
       }
       case 'ConditionalExpression':
-        return { k: 'cond', test: this.conditionText(n.test), then: this.evaluate(n.consequent, [], depth + 1), else: this.evaluate(n.alternate, [], depth + 1), node: n };
+        return new CondValue(this.conditionText(n.test), this.evaluate(n.consequent, [], depth + 1), this.evaluate(n.alternate, [], depth + 1), n);
       case 'UnaryExpression': {
         const arg = this.evaluate(n.argument, [], depth + 1);
-        if (n.operator === '!') { const truth = truthy(arg); return truth === undefined ? { k: 'unknown', node: n } : { k: 'bool', v: !truth, node: n }; }
-        if (n.operator === '-' && arg.k === 'num') return { k: 'num', v: -arg.v, node: n };
-        if (n.operator === 'void') return { k: 'undef', node: n };
-        return { k: 'unknown', node: n };
+        if (n.operator === '!') { const truth = truthy(arg); return truth === undefined ? unknown(n) : bool(!truth, n); }
+        if (n.operator === '-' && arg.k === 'num') return num(-arg.v, n);
+        if (n.operator === 'void') return undef(n);
+        return unknown(n);
       }
       case 'BinaryExpression': {
         const left = this.evaluate(n.left, [], depth + 1);
@@ -260,23 +291,23 @@ export class Evaluator {
         if (left.k === 'num' && right.k === 'num') {
           const v = n.operator === '*' ? left.v * right.v : n.operator === '+' ? left.v + right.v : n.operator === '-' ? left.v - right.v
             : n.operator === '/' ? left.v / right.v : n.operator === '**' ? left.v ** right.v : undefined;
-          if (v !== undefined) return { k: 'num', v, node: n };
+          if (v !== undefined) return num(v, n);
         }
-        if (n.operator === '+' && (left.k === 'str' || left.k === 'num') && (right.k === 'str' || right.k === 'num')) return { k: 'str', v: String(left.v) + String(right.v), node: n };
-        return { k: 'unknown', node: n };
+        if (n.operator === '+' && (left.k === 'str' || left.k === 'num') && (right.k === 'str' || right.k === 'num')) return str(String(left.v) + String(right.v), n);
+        return unknown(n);
       }
-      case 'ObjectExpression': return { k: 'obj', obj: this.objectInfo(n, roots, depth), node: n };
+      case 'ObjectExpression': return new ObjectValue(this.objectInfo(n, roots, depth), n);
       case 'ArrayExpression': {
         let complete = true;
-        const elements: Value[] = [];
+        const elements = Array.of<Value>();
         for (const el of n.elements) {
           if (!el || el.type === 'SpreadElement') { complete = false; continue; }
           elements.push(this.evaluate(el, [], depth + 1));
         }
-        return { k: 'arr', elements, complete, node: n };
+        return new ArrayValue(elements, complete, n);
       }
-      case 'FunctionExpression': case 'ArrowFunctionExpression': return { k: 'fn', fn: n, node: n };
-      case 'NewExpression': return { k: 'new', callee: this.bindings.resolve(n.callee), node: n };
+      case 'FunctionExpression': case 'ArrowFunctionExpression': return new FunctionValue(n, n);
+      case 'NewExpression': return new NewValue(this.bindings.resolve(n.callee), n);
       case 'CallExpression': {
         const callee = memberChain(n.callee)?.join('.');
         const first = n.arguments[0];
@@ -286,14 +317,14 @@ export class Evaluator {
           if (v.k === 'str') return v;
         }
         const ref = this.bindings.resolve(n);
-        if (ref) return { k: 'module', ref, node: n };
-        return { k: 'unknown', node: n };
+        if (ref) return new ModuleValue(ref, n);
+        return unknown(n);
       }
       case 'AwaitExpression': {
         const ref = this.bindings.resolve(n);
-        return ref ? { k: 'module', ref, node: n } : { k: 'unknown', node: n };
+        return ref ? new ModuleValue(ref, n) : unknown(n);
       }
-      default: return { k: 'unknown', node: n };
+      default: return unknown(n);
     }
   }
 
@@ -317,7 +348,7 @@ export class Evaluator {
       if (p.type === 'SpreadElement') {
         const spread = this.evaluate(p.argument, [], depth + 1);
         if (spread.k === 'obj') {
-          for (const [key, info] of spread.obj.props) props.set(key, { ...info, prop: undefined });
+          for (const [key, info] of spread.obj.props) props.set(key, new Prop(info.key, info.value, undefined, info.assigned));
           if (!spread.obj.complete) complete = false;
         } else if (spread.k !== 'null' && spread.k !== 'undef') {
           complete = false;
@@ -327,14 +358,14 @@ export class Evaluator {
       const key = propertyName(p.key, p.computed);
       if (key === undefined) { complete = false; continue; }
       if (p.type === 'ObjectMethod') {
-        props.set(key, { key, value: { k: 'fn', fn: p, node: p }, prop: p, assigned: [] });
+        props.set(key, new Prop(key, new FunctionValue(p, p), p, NO_VALUES));
         continue;
       }
       const valueNode = p.value.type === 'AssignmentPattern' ? p.value.right : p.value;
       // Roots only reach nested object literals (directly or through a variable); literals do not need them.
       const inner = roots.length === 0 ? undefined : unwrap(valueNode).type;
       const childRoots = inner === 'ObjectExpression' || inner === 'Identifier' ? roots.map((r) => ({ name: r.name, path: [...r.path, key] })) : NO_ROOTS;
-      props.set(key, { key, value: this.evaluate(valueNode, childRoots, depth + 1), prop: p, assigned: [] });
+      props.set(key, new Prop(key, this.evaluate(valueNode, childRoots, depth + 1), p, NO_VALUES));
     }
     return new ObjectInfo(props, complete, n, roots, this);
   }

@@ -39,6 +39,11 @@ const SECRET_KEYS: Record<Library, string[]> = {
   'iron-session': ['password'],
 };
 
+/** A class, not an object literal: sinks are kept with the model (see `indexFile` in ast.ts). */
+class Sink implements SecretSink {
+  constructor(readonly label: string, readonly value: Value, readonly site?: SessionSite) {}
+}
+
 const SINKS = memoKey<SecretSink[]>('secret sinks');
 
 function secretSinks(model: FileModel): SecretSink[] {
@@ -52,18 +57,18 @@ function findSecretSinks(model: FileModel): SecretSink[] {
     if (!site.options) continue;
     for (const key of SECRET_KEYS[site.library]) {
       const value = site.options.value(key);
-      if (value) sinks.push({ label: key, value, site });
+      if (value) sinks.push(new Sink(key, value, site));
     }
   }
   for (const call of model.usesModule('cookie-parser') ? model.index.calls : []) {
     if (isDefaultExport(model.bindings.resolve(call.callee), ['cookie-parser']) && call.arguments[0] && call.arguments[0].type !== 'SpreadElement' && call.arguments[0].type !== 'ArgumentPlaceholder') {
-      sinks.push({ label: 'cookie-parser secret', value: model.evaluator.evaluate(call.arguments[0]) });
+      sinks.push(new Sink('cookie-parser secret', model.evaluator.evaluate(call.arguments[0])));
     }
   }
   if (model.usesModule('koa', 'koa-session')) {
     for (const a of model.index.assignments) {
       const chain = memberChain(a.left);
-      if (a.operator === '=' && chain && chain.length >= 2 && chain[chain.length - 1] === 'keys') sinks.push({ label: 'app.keys', value: model.evaluator.evaluate(a.right) });
+      if (a.operator === '=' && chain && chain.length >= 2 && chain[chain.length - 1] === 'keys') sinks.push(new Sink('app.keys', model.evaluator.evaluate(a.right)));
     }
   }
   return sinks;
