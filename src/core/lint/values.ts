@@ -97,6 +97,8 @@ export class ObjectInfo {
   }
 
   get(key: string): PropInfo | undefined {
+    // Without roots nothing is assigned later: the answer is the literal's own property, nothing to keep.
+    if (this.roots.length === 0) return this.props.get(key);
     if (this.gotten?.has(key)) return this.gotten.get(key);
     const info = this.lookup(key);
     if (this.evaluator.idle) (this.gotten ??= new Map()).set(key, info);
@@ -196,7 +198,9 @@ export class Evaluator {
   }
 
   private isMutated(roots: Root[]): boolean {
+    if (roots.length === 0) return false;
     const { mutatedRoots } = this.tables();
+    if (mutatedRoots.size === 0) return false;
     return roots.some((r) => mutatedRoots.has(r.path.length === 0 ? r.name : `${r.name}.${r.path.join('.')}`));
   }
 
