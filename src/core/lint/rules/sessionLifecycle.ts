@@ -1,6 +1,6 @@
 // Login and logout handlers: a new session id at login (session fixation) and an ended session at logout.
 import type * as t from '@babel/types';
-import { containsCall, findNode, isChain, memberChain, memberName } from '../ast';
+import { containsCall, findNode, isChain, memberChain, memberName, propertyName, unwrap } from '../ast';
 import { lineIndent } from '../edits';
 import { Handler, fileHandlers, requestName } from '../handlers';
 import { declaresNoSessionLibrary, nullingEndsSession, passportRegenerates, sessionStorage, usesIronSession } from '../libraries';
@@ -8,11 +8,24 @@ import type { FileModel } from '../model';
 import { FixBuilder, Rule, RuleContext, fix } from '../rule';
 
 function callsPassport(fn: t.Function, req: string, methods: string[]): t.CallExpression | undefined {
-  return findNode(fn.body, (c) => {
-    if (c.type !== 'CallExpression' && c.type !== 'OptionalCallExpression') return false;
-    const chain = memberChain((c as t.CallExpression).callee);
-    return chain?.length === 2 && chain[0] === req && methods.includes(chain[1]);
-  }) as t.CallExpression | undefined;
+  return findNode(fn.body, (c) => (c.type === 'CallExpression' || c.type === 'OptionalCallExpression') && isMethodOf((c as t.CallExpression).callee, req, methods)) as t.CallExpression | undefined;
+}
+
+/** Whether `callee` is `req.method` for one of `methods` (the member chain [req, method]), without building the chain. */
+function isMethodOf(callee: t.Node, req: string, methods: readonly string[]): boolean {
+  const n = unwrap(callee);
+  if (n.type !== 'MemberExpression' && n.type !== 'OptionalMemberExpression') return false;
+  const o = unwrap(n.object);
+  if ((o.type === 'Identifier' ? o.name : o.type === 'ThisExpression' ? 'this' : undefined) !== req) return false;
+  const name = propertyName(n.property, n.computed);
+  return name !== undefined && methods.includes(name);
+}
+
+/** The name at the root of a member chain (`req` of `req.session.user`, `this` of `this.x`), without building the chain. */
+function chainRoot(node: t.Node): string | undefined {
+  let n = unwrap(node);
+  while (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') n = unwrap(n.object);
+  return n.type === 'Identifier' ? n.name : n.type === 'ThisExpression' ? 'this' : undefined;
 }
 
 const AUTH_KEY = /user|account|auth|logged|login|uid|role|email|admin|profile|member|identity|principal|passport|token/i;
@@ -66,7 +79,7 @@ function firstAuthWrite(model: FileModel, fn: t.Function, req: string, keys: Reg
       // `request.session.set('user', user)` (@fastify/session)
       target = (node.callee as t.MemberExpression).object;
     }
-    if (!target) return false;
+    if (!target || chainRoot(target) !== req) return false;
     const chain = memberChain(target);
     if (!chain || chain[0] !== req || chain[1] !== 'session') return false;
     if (chain.length >= 3 ? !keys.test(chain.slice(2).join('.')) : node.type !== 'CallExpression') return false;
