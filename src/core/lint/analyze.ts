@@ -30,8 +30,16 @@ class LintFinding implements Finding {
   #builder: FixBuilder<unknown> | undefined;
   #arg: unknown;
   #file: FixFile | undefined;
+  /** Where the finding's rule and severity sort among this run's rules (see `check`). */
+  readonly #rank: number;
+
+  /** Source order; at one position, by severity, then by rule id. */
+  static compare(a: LintFinding, b: LintFinding): number {
+    return a.start - b.start || a.#rank - b.#rank;
+  }
 
   constructor(
+    rank: number,
     readonly rule: string,
     readonly severity: Severity,
     readonly message: string,
@@ -45,6 +53,7 @@ class LintFinding implements Finding {
     arg: unknown,
     file: FixFile | undefined,
   ) {
+    this.#rank = rank;
     this.#builder = builder;
     this.#arg = keptArg(arg);
     this.#file = file;
@@ -76,6 +85,8 @@ class LintFinding implements Finding {
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+/** Each rule id's place in the order of ids. */
+const ID_RANK: ReadonlyMap<string, number> = new Map(RULES.map((r) => r.id).sort().map((id, i) => [id, i]));
 
 /**
  * Lints one file. Files that mention nothing a rule looks for (see `mayConcernSessions`) are not parsed at all:
@@ -113,7 +124,7 @@ function check(source: string, file: t.File, fileName: string, options: LintOpti
     return { findings: [], parseError: `analysis failed: ${firstLine(err)}` };
   }
   const suppressed = suppressions(file.comments);
-  const findings: Finding[] = [];
+  const findings: LintFinding[] = [];
   const fixFile: FixFile = { source, style: model.style, environment: model.environment };
   // A rule reports a range once. Ranges are keyed by one number (start * (length + 1) + end, exact below 2^53).
   const seen = new Set<number | string>();
@@ -124,6 +135,8 @@ function check(source: string, file: t.File, fileName: string, options: LintOpti
     // Tests, fixtures and examples hold deliberately simple setups: reported, but as info.
     const severity: Severity = options.testFile ? 'info' : level;
     seen.clear();
+    // A rule's findings share its severity, so one number orders findings of equal position: by severity, then by rule id.
+    const rank = SEVERITY_ORDER[severity] * RULES.length + (ID_RANK.get(rule.id) ?? 0);
     try {
       rule.check({
         model,
@@ -136,7 +149,7 @@ function check(source: string, file: t.File, fileName: string, options: LintOpti
           if (seen.has(key) || isSuppressed(suppressed, loc.start.line, rule.id)) return;
           seen.add(key);
           findings.push(new LintFinding(
-            rule.id, severity, message, loc.start.line, loc.start.column + 1, loc.end.line, loc.end.column + 1, start, end,
+            rank, rule.id, severity, message, loc.start.line, loc.start.column + 1, loc.end.line, loc.end.column + 1, start, end,
             fixes as FixBuilder<unknown> | undefined, arg, fixes ? fixFile : undefined,
           ));
         },
@@ -145,7 +158,7 @@ function check(source: string, file: t.File, fileName: string, options: LintOpti
       // A rule that trips over unusual code reports nothing for this file; the others still run.
     }
   }
-  findings.sort((a, b) => a.start - b.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  findings.sort(LintFinding.compare);
   return { findings };
 }
 
