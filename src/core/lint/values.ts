@@ -433,11 +433,25 @@ export function truthy(v: Value): boolean | undefined {
 
 /** Every value `v` may take, flattening conditionals, fallbacks and later assignments. */
 export function leaves(v: Value): Value[] {
+  if (v.k !== 'cond' && v.k !== 'or' && v.k !== 'multi') return [v];
+  const out: Value[] = [];
+  collectLeaves(v, out);
+  return out;
+}
+
+/** The leaves of each of `values`, in order (`values.flatMap(leaves)` without an array per value). */
+export function allLeaves(values: readonly Value[]): Value[] {
+  const out: Value[] = [];
+  for (let i = 0; i < values.length; i++) collectLeaves(values[i], out);
+  return out;
+}
+
+function collectLeaves(v: Value, out: Value[]): void {
   switch (v.k) {
-    case 'cond': return [...leaves(v.then), ...leaves(v.else)];
-    case 'or': return [...leaves(v.left), ...leaves(v.right)];
-    case 'multi': return v.values.flatMap(leaves);
-    default: return [v];
+    case 'cond': collectLeaves(v.then, out); collectLeaves(v.else, out); return;
+    case 'or': collectLeaves(v.left, out); collectLeaves(v.right, out); return;
+    case 'multi': for (let i = 0; i < v.values.length; i++) collectLeaves(v.values[i], out); return;
+    default: out.push(v);
   }
 }
 

@@ -5,7 +5,7 @@ import type { FileModel } from '../model';
 import { CookieEntryTarget, FixBuilder, Rule, RuleContext, addCookieEntry, cookieAnchor, cookieEntryTarget, fix, productionTest } from '../rule';
 import { LIBRARY_LABEL } from '../sites';
 import type { Library, SessionSite } from '../sites';
-import { ObjectInfo, Value, knownString, leaves, truthy } from '../values';
+import { ObjectInfo, Value, allLeaves, knownString, leaves, truthy } from '../values';
 
 /** What each library does when `secure` is not set: false, true, or decided per request (undefined). */
 const SECURE_DEFAULT: Record<Library, boolean | undefined> = {
@@ -55,7 +55,7 @@ function noneWithoutSecure(model: FileModel, site: SessionSite & { cookie: Objec
   const conditions = [...tests(secure, tests(sameSite, new Set()))].slice(0, 6);
   for (let mask = 0; mask < 1 << conditions.length; mask++) {
     const assume = new Map(conditions.map((c, i) => [c, (mask & (1 << i)) !== 0]));
-    if (!under(sameSite, assume).flatMap(leaves).some(isNone)) continue;
+    if (!allLeaves(under(sameSite, assume)).some(isNone)) continue;
     const secureProp = site.cookie.get('secure')?.prop;
     const secureOn = secure ? truthUnder(secure, secureProp?.type === 'ObjectProperty' ? secureProp.value : undefined, assume, model) : (site.cookie.complete ? SECURE_DEFAULT[site.library] : undefined);
     if (secureOn === false) return true;

@@ -10,7 +10,7 @@ import { FixBuilder, FixFile, Rule, RuleContext, fix, listPositions, spanOf } fr
 import { LIBRARY_LABEL } from '../sites';
 import type { Library, SessionSite } from '../sites';
 import type { Fix, LintEnvironment } from '../types';
-import { Value, leaves } from '../values';
+import { Value, allLeaves, leaves } from '../values';
 
 const ENV_NAME = 'SESSION_SECRET';
 
@@ -187,7 +187,7 @@ const weakSecret: Rule = {
   check({ model, report }: RuleContext) {
     for (const sink of secretSinks(model)) {
       const values = sink.value.k === 'arr' ? sink.value.elements : sink.value.k === 'obj' ? [...sink.value.obj.props.values()].map((p) => p.value) : [sink.value];
-      const weak = values.flatMap(leaves).filter((lit): lit is Value & { k: 'str' } => lit.k === 'str' && isWeakSecret(lit.v));
+      const weak = allLeaves(values).filter((lit): lit is Value & { k: 'str' } => lit.k === 'str' && isWeakSecret(lit.v));
       if (weak.length === 0) continue;
       // One finding per option, naming each weak element and why.
       const whys = [...new Set(weak.map((lit) => (PLACEHOLDERS.has(lit.v.trim().toLowerCase()) ? 'a well-known placeholder' : `only ${lit.v.length} character${lit.v.length === 1 ? '' : 's'} long`)))];
