@@ -42,11 +42,6 @@ export class BrowserLink implements vscode.Disposable {
     return { dispose: () => { if (this.handler === handler) this.handler = undefined; } };
   }
 
-  /** Whether the Cookies view takes browser debug sessions. */
-  get followsDebugSessions(): boolean {
-    return this.handler !== undefined;
-  }
-
   followDebugSession(debug: BrowserDebugSession): Promise<void> {
     return this.handler?.follow(debug) ?? Promise.resolve();
   }

@@ -170,19 +170,15 @@ export class BrowserSources implements vscode.Disposable {
     for (const [id, stop] of this.sourceStops) if (!sources.some((s) => s.id === id)) { stop(); this.sourceStops.delete(id); }
     for (const source of sources) {
       if (this.sourceStops.has(source.id)) continue;
-      const stopChange = source.onChange(() => this.scheduleRecheck());
-      const stopState = source.onStateChange(() => this.scheduleRecheck());
+      const stopChange = source.onChange(() => this.recheck());
+      const stopState = source.onStateChange(() => this.recheck());
       this.sourceStops.set(source.id, () => { stopChange(); stopState(); });
     }
-    this.scheduleRecheck();
+    this.recheck();
   }
 
   /** Looks the browsers' sessions up again (soon, once per burst). */
   recheck(): void {
-    this.scheduleRecheck();
-  }
-
-  private scheduleRecheck(): void {
     if (this.recheckTimer || this.browsers.size === 0) return;
     this.recheckTimer = setTimeout(() => {
       this.recheckTimer = undefined;
@@ -206,12 +202,8 @@ export class BrowserSources implements vscode.Disposable {
     return true;
   }
 
-  /** The browser's result in the Cookies view. */
-  resultOf(browser: Browser): CookieResult | undefined {
-    return this.results.browserResult(browser.tag.key);
-  }
-
-  resultOfKey(key: string): CookieResult | undefined {
+  /** The result of the browser with this key in the Cookies view. */
+  resultOf(key: string): CookieResult | undefined {
     return this.results.browserResult(key);
   }
 
@@ -234,9 +226,10 @@ export class BrowserSources implements vscode.Disposable {
     const signed = signCookie('express-session', sid, secret, name);
     if ('error' in signed) throw new Error(signed.error);
     const held = browser.watch.snapshot?.cookies.find((c) => c.name === name);
-    const snapshot = await browser.watch.setCookie({ ...(held ?? { httpOnly: true, path: '/' }), name, value: signed.value });
+    await browser.watch.setCookie({ ...(held ?? { httpOnly: true, path: '/' }), name, value: signed.value });
+    // The watch reported the new cookie as it read it; it is decoded in the browser's queue.
     await browser.queue;
-    return this.enqueue(browser, snapshot);
+    return this.resultOf(browser.tag.key)!;
   }
 
   /** The secret that verified the browser's cookie, else the first the app's code names, else the first stored. */
@@ -289,7 +282,7 @@ export function registerBrowserCommands(browsers: BrowserSources, view: CookiesV
   const sidOf = (arg: unknown, browser: Browser): string | undefined => {
     const node = target(arg);
     const own = node && node.type !== 'result' && node.type !== 'folded' ? view.provider.cookieOf(node)?.sid : undefined;
-    return own ?? browsers.resultOf(browser)?.cookies.find((c) => c.sid)?.sid ?? undefined;
+    return own ?? browsers.resultOf(browser.tag.key)?.cookies.find((c) => c.sid)?.sid ?? undefined;
   };
 
   command('sessionLens.connectBrowser', 'Connect to Browser', async (arg?: ConnectBrowserArgs | string) => {
@@ -313,7 +306,7 @@ export function registerBrowserCommands(browsers: BrowserSources, view: CookiesV
     const sid = typeof arg === 'string' ? arg : arg?.sid ?? arg?.id;
     if (!sid) throw new Error('choose a session in the Sessions view');
     for (const tag of browsers.list()) {
-      const result = browsers.resultOfKey(tag.key);
+      const result = browsers.resultOf(tag.key);
       const index = result?.cookies.findIndex((c) => c.sid === sid) ?? -1;
       if (result && index >= 0) {
         await view.reveal(view.provider.sidNode(result.id, index));

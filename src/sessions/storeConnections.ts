@@ -60,7 +60,6 @@ interface RedisSettings {
   autoConnect: boolean;
   connections: { name: string; url: string; prefix?: string; table?: string; schema?: string; allowWrites?: boolean }[];
   userPaths: string[];
-  appUrl: string;
 }
 
 /** The questions a connection may ask; replaceable so tests can answer without a dialog. */
@@ -123,7 +122,6 @@ export class StoreConnections extends DisposableStore {
       autoConnect: get('redis.autoConnect', true),
       connections: get('connections', []),
       userPaths: get('userPaths', []),
-      appUrl: get('appUrl', ''),
     };
   }
 

@@ -34,7 +34,7 @@ export interface WatchOptions {
 }
 
 /** The events the watch listens to; js-debug's proxy takes `Domain.*` patterns. */
-export const WATCHED_EVENTS = ['Network.*', 'Page.frameNavigated'];
+const WATCHED_EVENTS = ['Network.*', 'Page.frameNavigated'];
 
 const MAX_TRACKED_REQUESTS = 500;
 
