@@ -96,12 +96,11 @@ export function activateCookieDecoder(services: Services): void {
   /**
    * Whose session each cookie carries and what it holds, when a connected store has it (each store asked for at
    * most OWNER_LOOKUP_MS). With `markStale`, a session no connected store holds is said so (a browser's cookie of a
-   * session logged out server-side); a pasted cookie says it only when the user reveals it. Returns the ids found.
+   * session logged out server-side); a pasted cookie says it only when the user reveals it.
    */
-  async function describeOwners(result: CookieResult, markStale = false): Promise<string[]> {
+  async function describeOwners(result: CookieResult, markStale = false): Promise<void> {
     const sources = services.sessionSources.all();
-    const found: string[] = [];
-    if (sources.length === 0) return found;
+    if (sources.length === 0) return;
     for (const [index, cookie] of result.cookies.entries()) {
       if (!cookie.sid) continue;
       let answered = 0;
@@ -111,14 +110,12 @@ export function activateCookieDecoder(services: Services): void {
         if (!record) continue;
         // Whose session and what it holds; the data is shown as the store has it (binary values stay unparsed).
         view.provider.setSidState(view.provider.sidNode(result.id, index), 'found', `${record.user ?? 'anonymous'} · ${source.label}`, record.data ?? undefined);
-        found.push(cookie.sid);
         owner = true;
         break;
       }
       // A store still loading or not answering says nothing; only stores that answered make a session stale.
       if (!owner && markStale && answered > 0) view.provider.setSidState(view.provider.sidNode(result.id, index), 'notFound');
     }
-    return found;
   }
 
   const browserSources = new BrowserSources(services, results, decodeToResult, describeOwners);

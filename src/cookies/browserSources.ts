@@ -14,7 +14,7 @@ import { signCookie } from '../core/cookies/sign';
 import type { BrowserTag, CookieResult, CookieResults } from '../core/cookies/results';
 import { isLoopbackHost } from '../core/inspector/address';
 import { shortId } from '../core/sessions/describe';
-import type { SessionRecord, SessionSource } from '../core/sessions/types';
+import type { SessionSource } from '../core/sessions/types';
 import type { CookiesNode } from './cookiesTreeProvider';
 import type { CookiesView } from './cookiesView';
 
@@ -23,7 +23,7 @@ const COMPONENT = 'browser';
 const RECHECK_MS = 150;
 
 type DecodeToResult = (input: string, adHoc: { label: string; value: string }[], nowMs: number, browser?: BrowserTag) => Promise<CookieResult | { error: string }>;
-type DescribeOwners = (result: CookieResult, markStale?: boolean) => Promise<string[]>;
+type DescribeOwners = (result: CookieResult, markStale?: boolean) => Promise<void>;
 type Register = <A extends unknown[], R>(id: string, title: string, body: (...args: A) => Promise<R>) => void;
 
 interface Browser {
@@ -322,22 +322,15 @@ export function registerBrowserCommands(browsers: BrowserSources, view: CookiesV
     return browsers.disconnect(browser.tag.key);
   });
 
+  // The Sessions view's Delete Session does it (asks first, then drops the session from the view at once).
   command('sessionLens.logBrowserOut', 'Log This Browser Out', async (arg?: CookiesNode, options?: { confirmed?: boolean }) => {
     const browser = browserFor(arg);
     const sid = sidOf(arg, browser);
     if (!sid) throw new Error(`${browser.tag.label} holds no session cookie for ${new URL(browser.tag.url).host}`);
-    const owner = await findSession(services.sessionSources.all(), sid);
-    if (!owner) throw new Error(`no connected store holds session ${shortId(sid)}: the browser is logged out already (stale cookie)`);
-    if (!owner.source.writable) throw new Error(`${owner.source.label} is read-only: the session cannot be destroyed there`);
-    if (!options?.confirmed) {
-      const action = 'Log Out';
-      const answer = await vscode.window.showWarningMessage(`Log ${browser.tag.label} out? Destroys session ${shortId(sid)} (${owner.record.user ?? 'anonymous'}) in ${owner.source.label}.`, { modal: true }, action);
-      if (answer !== action) return false;
-    }
-    const destroyed = await owner.source.destroy(sid);
-    services.log.info(COMPONENT, `destroyed session ${shortId(sid)} held by ${browser.tag.label}`);
+    const destroyed = await vscode.commands.executeCommand<boolean | undefined>('sessionLens.deleteSession', { sid }, options);
+    if (destroyed) services.log.info(COMPONENT, `logged ${browser.tag.label} out (session ${shortId(sid)})`);
     browsers.recheck(); // the cookie is stale now, whenever the store reports the change
-    return destroyed;
+    return destroyed === true;
   });
 
   command('sessionLens.switchBrowserSession', 'Switch This Browser to Another Session', async (arg?: CookiesNode, choice?: { sid: string; confirmed?: boolean }) => {
@@ -382,14 +375,6 @@ export function registerBrowserCommands(browsers: BrowserSources, view: CookiesV
     }
     return text;
   }
-}
-
-async function findSession(sources: SessionSource[], sid: string): Promise<{ source: SessionSource; record: SessionRecord } | undefined> {
-  for (const source of sources) {
-    const record = await source.get(sid).catch(() => undefined);
-    if (record) return { source, record };
-  }
-  return undefined;
 }
 
 /** A quick pick of the sessions the connected stores hold (the first page of each). */

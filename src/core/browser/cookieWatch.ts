@@ -40,6 +40,8 @@ const MAX_TRACKED_REQUESTS = 500;
 
 export class BrowserCookieWatch {
   private url: string;
+  /** `scheme://host:port/` of `url`, for the test of each request's URL. */
+  private originSlash: string;
   private readonly followsPage: boolean;
   private current: CookieSnapshot | undefined;
   private fingerprint = '';
@@ -59,6 +61,12 @@ export class BrowserCookieWatch {
   private constructor(private readonly client: CdpConnection, options: WatchOptions, private readonly debounceMs: number) {
     this.followsPage = !options.appUrl;
     this.url = appOrigin(options.appUrl ?? options.fallbackUrl).href;
+    this.originSlash = `${appOrigin(this.url).origin}/`;
+  }
+
+  private setUrl(url: string): void {
+    this.url = url;
+    this.originSlash = `${appOrigin(url).origin}/`;
   }
 
   /** Connects the watch to a page: enables the events it needs and reads the cookies once. */
@@ -86,7 +94,7 @@ export class BrowserCookieWatch {
       client.on('Page.frameNavigated', (p: { frame?: { parentId?: string; url?: string } }) => {
         if (!p.frame || p.frame.parentId || !this.followsPage || !isLocalAppUrl(p.frame.url)) return;
         const next = appOrigin(p.frame.url!).origin + '/';
-        if (next !== this.url) { this.url = next; this.schedule(); }
+        if (next !== this.url) { this.setUrl(next); this.schedule(); }
       }),
       client.onClose((reason) => this.ended(reason)),
     );
@@ -94,7 +102,7 @@ export class BrowserCookieWatch {
     await client.send('Network.enable', {});
     if (this.followsPage) {
       const pageUrl = await this.pageUrl();
-      if (isLocalAppUrl(pageUrl)) this.url = appOrigin(pageUrl!).origin + '/';
+      if (isLocalAppUrl(pageUrl)) this.setUrl(appOrigin(pageUrl!).origin + '/');
     }
     await this.refresh();
   }
@@ -196,13 +204,9 @@ export class BrowserCookieWatch {
     }
   }
 
+  /** Whether a request goes to the app's origin (every request of the page is asked: a prefix test, no URL parsed). */
   private isAppUrl(url: string | undefined): boolean {
-    if (!url) return false;
-    try {
-      return new URL(url).origin === new URL(this.url).origin;
-    } catch {
-      return false;
-    }
+    return url !== undefined && url.startsWith(this.originSlash);
   }
 
   private finished(requestId: string): void {
