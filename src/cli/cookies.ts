@@ -12,7 +12,8 @@ const HELP = `Usage: session-lens cookies --browser HOST:PORT [--url URL] [--sec
 
 Reads the cookies a Chromium-family browser (Chrome, Edge, Chromium) holds for the app's origin through its
 remote debugging port, and decodes and verifies them as \`session-lens decode\` does. Start the browser with
---remote-debugging-port=PORT; only loopback addresses are used, and only the cookies of --url are read.
+--remote-debugging-port=PORT and --user-data-dir=DIR (Chrome ignores the port on its default profile); only
+loopback addresses are used, and only the cookies of --url are read.
 Expiry is judged by the browser's clock, which its cookie expiries follow.
 
 Options:

@@ -289,7 +289,7 @@ export function registerBrowserCommands(browsers: BrowserSources, view: CookiesV
     const given = typeof arg === 'string' ? { address: arg } : arg ?? {};
     const address = given.address ?? await vscode.window.showInputBox({
       title: 'Session Lens: Connect to Browser',
-      prompt: 'Remote debugging address of a Chrome, Edge or Chromium on this machine (started with --remote-debugging-port=PORT)',
+      prompt: 'Remote debugging address of a Chrome, Edge or Chromium on this machine (started with --remote-debugging-port=PORT and --user-data-dir=DIR)',
       value: '127.0.0.1:9222',
       placeHolder: '127.0.0.1:9222',
       ignoreFocusOut: true,

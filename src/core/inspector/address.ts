@@ -64,7 +64,7 @@ export type DebugEndpointKind = 'node' | 'browser';
 
 const ENDPOINT_WORDS: Record<DebugEndpointKind, { name: string; start: string }> = {
   node: { name: 'a Node inspector', start: 'start the app with --inspect' },
-  browser: { name: 'a browser debugging port', start: 'start the browser with --remote-debugging-port=PORT' },
+  browser: { name: 'a browser debugging port', start: 'start the browser with --remote-debugging-port=PORT --user-data-dir=DIR; Chrome ignores the port on its default profile' },
 };
 
 /**

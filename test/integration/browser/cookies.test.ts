@@ -41,7 +41,7 @@ describe('cli: session-lens cookies --browser (real Chromium)', function () {
     const port = await closedPort();
     const none = await runCli(['cookies', '--browser', `127.0.0.1:${port}`, '--url', 'http://localhost:3000/']);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /no browser debugging port at 127\.0\.0\.1:\d+: nothing listens there \(start the browser with --remote-debugging-port=PORT\)/);
+    assert.match(none.stderr, /no browser debugging port at 127\.0\.0\.1:\d+: nothing listens there \(start the browser with --remote-debugging-port=PORT --user-data-dir=DIR; Chrome ignores the port on its default profile\)/);
     const remote = await runCli(['cookies', '--browser', '10.1.2.3:9222']);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /Session Lens reads browsers only .*loopback/);
